@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# README's test command: prepares the host (as root), builds the test guest, runs every test.
+# Ends with one line "tests: N passed, N failed, N skipped" summed over all test projects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then native/setup-host.sh; else sudo native/setup-host.sh; fi
+if [ -x native/build-guest.sh ]; then native/build-guest.sh; fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet test Snapshot.sln -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed)))
+    skipped=$((skipped + $(get notExecuted)))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$passed" -gt 0 ] || { echo "tests: none ran" >&2; exit 1; }
+exit "$status"
