@@ -1,0 +1,27 @@
+namespace Snapshot.Engine;
+
+/// <summary>The state a revert leaves the domain in.</summary>
+public enum RevertTarget
+{
+    /// <summary>The state the snapshot was taken in.</summary>
+    AsSnapshot,
+
+    /// <summary>Running, whatever the snapshot's state (<c>--running</c>).</summary>
+    Running,
+
+    /// <summary>Paused (<c>--paused</c>).</summary>
+    Paused,
+}
+
+/// <summary>A revert request.</summary>
+public sealed record SnapshotRevertOptions
+{
+    /// <summary>The state to end in.</summary>
+    public RevertTarget Target { get; init; } = RevertTarget.AsSnapshot;
+
+    /// <summary>Accept risky reverts (guest ABI changes, a fresh boot from a disk-only snapshot), as virsh's <c>--force</c>.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Delete the snapshot's descendants and the files only they use.</summary>
+    public bool DiscardDescendants { get; init; }
+}
