@@ -32,11 +32,21 @@ if [ -n "${VSNAP_KERNEL_PACKAGE:-}" ]; then
 elif [ -s "$kernel_pkg_file" ]; then
     kernel_pkg=$(cat "$kernel_pkg_file")
 else
-    kernel_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-        sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-cloud-amd64\)$/\1/p' | head -n 1)
-    if [ -z "$kernel_pkg" ]; then
-        kernel_pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' 2>/dev/null |
-            awk '{print $1}' | sort -V | tail -n 1)
+    find_kernel_pkg() {
+        local pkg
+        pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+            sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-cloud-amd64\)$/\1/p' | head -n 1)
+        if [ -z "$pkg" ]; then
+            pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' 2>/dev/null |
+                awk '{print $1}' | sort -V | tail -n 1)
+        fi
+        echo "$pkg"
+    }
+    kernel_pkg=$(find_kernel_pkg)
+    if [ -z "$kernel_pkg" ] && [ "$(id -u)" -eq 0 ]; then
+        say "apt knows no cloud kernel yet: apt-get update"
+        apt-get update -qq >&2 || true
+        kernel_pkg=$(find_kernel_pkg)
     fi
     [ -n "$kernel_pkg" ] || die "no linux-image-6.1.0-*-cloud-amd64 package known to apt (apt-get update?)"
 fi

@@ -13,6 +13,8 @@
  *   filled=N                       once the memory is filled
  *   start=N                        the sequence number it starts from (0, or the disk's number)
  *   seq=N                          after block N has been written and flushed
+ *   rewrote=M rate=R               every 5 s while rewriting: MiB rewritten so far, MiB/s achieved
+ *                                  over the last period (below vsnap.rate when the vCPU can't keep up)
  *   INCONSISTENT disk=X mem=Y      the disk did not hold the number memory expects (X is "none"
  *                                  when the block has no valid magic); the guest keeps Y
  *   FATAL ...                      then powers off
@@ -162,12 +164,22 @@ static void *rewriter(void *arg)
     uint64_t generation = 1;
     uint64_t interval = 1000000000ULL / (uint64_t)cfg_rate;
     uint64_t next = now_ns();
+    uint64_t report_at = next + 5000000000ULL, reported_at = next, total = 0, since_report = 0;
     for (size_t index = 0;; index++) {
         if (index == mibs) {
             index = 0;
             generation++;
         }
         fill_mib(index, generation);
+        total++;
+        since_report++;
+        uint64_t t = now_ns();
+        if (t >= report_at) {
+            say("rewrote=%" PRIu64 " rate=%" PRIu64, total, since_report * 1000000000ULL / (t - reported_at));
+            reported_at = t;
+            report_at = t + 5000000000ULL;
+            since_report = 0;
+        }
         next += interval;
         uint64_t now = now_ns();
         if (next > now)
