@@ -104,4 +104,31 @@ public sealed class ClassicSnapshotVmTests
         engine.GetXml(guest.DomainName, "keep").Should().Be(snapshotXml);
         File.Exists(Path.Combine(guest.Directory, "x.mem")).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task Deleting_an_external_chain_with_children_merges_leaves_first_and_removes_memory_files()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-del" });
+        using var engine = new SnapshotEngine(guest.Connection);
+        SnapshotCreateOptions External(string name, bool memory) => new()
+        {
+            Name = name,
+            Memory = memory ? new MemorySpec("external", Path.Combine(guest.Directory, name + ".mem")) : null,
+            Disks = [new DiskSpec("vda", "external", "qcow2", null, Path.Combine(guest.Directory, name + ".qcow2"))],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = !memory },
+        };
+        await engine.CreateAsync(guest.DomainName, External("e1", memory: true));
+        await engine.CreateAsync(guest.DomainName, External("e2", memory: false));
+        await engine.CreateAsync(guest.DomainName, External("e3", memory: true));
+        var mark = guest.Mark();
+
+        await engine.DeleteAsync(guest.DomainName, "e1", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
+
+        engine.List(guest.DomainName, new SnapshotListFilter()).Should().BeEmpty();
+        File.Exists(Path.Combine(guest.Directory, "e1.mem")).Should().BeFalse();
+        File.Exists(Path.Combine(guest.Directory, "e3.mem")).Should().BeFalse();
+        guest.Domain.GetXmlDesc().Should().Contain(guest.DiskPath, "every overlay was merged back into the base image");
+        await guest.WaitForSequenceAfterAsync(mark, _ => true, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+    }
 }
