@@ -377,6 +377,13 @@ public sealed partial class SnapshotEngine
                 var status = _qemu.QueryMigrate();
                 if (!status.IsActive)
                     return;
+                // Cancel only once QEMU's snapshot thread has set up write tracking and restarted the CPUs.
+                var settle = Stopwatch.StartNew();
+                while (status.Status == "setup" && settle.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    Thread.Sleep(10);
+                    status = _qemu.QueryMigrate();
+                }
                 _qemu.Cancel();
                 var clock = Stopwatch.StartNew();
                 while (clock.Elapsed < CancelTimeout)
