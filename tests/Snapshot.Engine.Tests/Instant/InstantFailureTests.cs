@@ -155,7 +155,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         ShouldBeRunningWithoutSnapshots(Guest, overlay);
         DiskChain(Guest).Backing.Should().Be(active);
         using (var doc = System.Text.Json.JsonDocument.Parse(Guest.Domain.QemuMonitorCommand("{\"execute\":\"query-migrate\"}")))
-            doc.RootElement.GetProperty("return").GetProperty("status").GetString().Should().Be("cancelled");
+            doc.RootElement.GetProperty("return").GetProperty("status").GetString().Should().Be("completed", "QEMU 7.2 stalls the guest on migrate_cancel: the write is let finish, then discarded");
 
         // The guest keeps working on the overlay, memory and disk in step.
         var latest = Guest.LatestSequence();
