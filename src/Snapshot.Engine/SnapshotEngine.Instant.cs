@@ -1,11 +1,440 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Interop;
+
 namespace Snapshot.Engine;
 
 public sealed partial class SnapshotEngine
 {
-    private Task<SnapshotInfo> CreateInstantAsync(string domain, SnapshotCreateOptions options,
+    private async Task<SnapshotInfo> CreateInstantAsync(string domain, SnapshotCreateOptions options,
         IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
-        _ = (domain, options, progress, cancellationToken, SnapshotPointTaken);
-        throw new SnapshotException(SnapshotErrorKind.NotSupported, "instant snapshots are not available yet");
+        var requestedAt = DateTimeOffset.UtcNow;
+        cancellationToken.ThrowIfCancellationRequested();
+        using var dom = Domain(domain);
+        CreateRules.CheckState(options.Modifiers, dom.IsActive);
+        var run = new InstantSnapshotRun(this, dom, options, requestedAt);
+        return await run.ExecuteAsync(progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RaiseSnapshotPointTaken(SnapshotPoint point) => SnapshotPointTaken?.Invoke(this, point);
+
+    /// <summary>
+    /// One instant snapshot: QEMU's background-snapshot migration into a libvirt save image, the disks
+    /// frozen on overlays in the same pause, then the snapshot registered as a normal external one.
+    /// Keeps track of what it changed so that any failure can put the domain back to running on a
+    /// valid disk chain and say exactly what was left.
+    /// </summary>
+    private sealed class InstantSnapshotRun(SnapshotEngine engine, LibvirtDomain dom, SnapshotCreateOptions options, DateTimeOffset requestedAt)
+    {
+        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
+
+        private readonly QemuMigration _qemu = new(dom);
+        private readonly ILogger _logger = engine._logger;
+        private readonly string _domain = dom.Name;
+        private readonly string _fdName = "vsnap-" + Guid.NewGuid().ToString("N");
+        private InstantPlan? _plan;
+        private string _step = "checking the host and the domain";
+        private bool _backgroundWasOn;
+        private long _bandwidthBefore;
+        private bool _settingsChanged;
+        private SafeFileHandle? _file;
+        private bool _fileCreated;
+        private bool _fileComplete;
+        private bool _pausedByUs;
+        private bool _overlaysCreated;
+        private bool _fdGiven;
+        private bool _migrationStarted;
+
+        private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
+
+        public async Task<SnapshotInfo> ExecuteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
+        {
+            // Refusals before anything changes: these throw straight out.
+            _plan = InstantPreflight.Check(dom, options, _qemu);
+            var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
+            Log.InstantPlanned(_logger, _domain, _plan.Name, _plan.MemoryFile, overlays);
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+                EnableBackgroundSnapshot();
+                CreateMemoryFile();
+                ct.ThrowIfCancellationRequested();
+
+                var point = await TakeSnapshotPointAsync().ConfigureAwait(false);
+                Log.InstantPointTaken(_logger, _domain, Name, (point.TakenAt - requestedAt).TotalMilliseconds,
+                    point.GuestPause.TotalMilliseconds, _pauseSource);
+                engine.RaiseSnapshotPointTaken(point);
+
+                var written = await WriteMemoryAsync(progress, ct).ConfigureAwait(false);
+                Log.InstantMemoryWritten(_logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
+
+                _step = "completing the memory file";
+                SaveImageWriter.MarkComplete(_file!);
+                _file!.Dispose();
+                _fileComplete = true;
+                RestoreMigrationSettings();
+                ct.ThrowIfCancellationRequested();
+
+                _step = "registering the snapshot in libvirt's metadata";
+                using var snapshot = dom.CreateSnapshot(RegistrationXml(point.TakenAt), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
+                return Describe(snapshot);
+            }
+            catch (Exception e)
+            {
+                throw Fail(e, ct);
+            }
+        }
+
+        private string _instantXml = "";
+        private string _pauseSource = "";
+
+        private void EnableBackgroundSnapshot()
+        {
+            _step = "turning on QEMU's background-snapshot capability";
+            _backgroundWasOn = _qemu.QueryCapabilities().TryGetValue(QemuMigration.BackgroundSnapshot, out var on) && on;
+            _bandwidthBefore = _qemu.QueryMaxBandwidth();
+            _settingsChanged = true;
+            try
+            {
+                _qemu.SetCapability(QemuMigration.BackgroundSnapshot, true);
+            }
+            catch (QemuCommandException e)
+            {
+                var fix = InstantPreflight.UserfaultfdRestricted()
+                    ? "; QEMU runs unprivileged and needs userfaultfd write-protect: run: sysctl -w vm.unprivileged_userfaultfd=1"
+                    : "";
+                throw new SnapshotException(SnapshotErrorKind.NotSupported,
+                    $"QEMU refused the '{QemuMigration.BackgroundSnapshot}' capability: {e.Description}{fix}", e);
+            }
+            _step = "raising QEMU's migration bandwidth limit";
+            _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
+        }
+
+        private void CreateMemoryFile()
+        {
+            _step = "creating the memory file";
+            var path = _plan!.MemoryFile;
+            if (OperatingSystem.IsWindows())
+                throw new PlatformNotSupportedException("instant snapshots need a Linux host");
+            try
+            {
+                var stream = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, // O_CREAT|O_EXCL: never follows or reuses an existing file
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.Read,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, // it holds guest RAM
+                });
+                _file = stream.SafeFileHandle;
+                _fileCreated = true;
+                // Partial until the very end: libvirt refuses to restore a file with this magic.
+                RandomAccess.Write(_file, SaveImageWriter.PartialMagic, 0);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SnapshotException(SnapshotErrorKind.Failed, $"could not create the memory file {path}: {e.Message}", e);
+            }
+        }
+
+        private async Task<SnapshotPoint> TakeSnapshotPointAsync()
+        {
+            var plan = _plan!;
+            using var watch = new PauseWatch();
+            using var subscription = engine.Connection.SubscribeLifecycle(dom, watch.Observe);
+
+            _step = "pausing the guest";
+            var clock = Stopwatch.StartNew();
+            var beforeSuspend = DateTimeOffset.UtcNow;
+            dom.Suspend();
+            _pausedByUs = true;
+            var suspendedAt = DateTimeOffset.UtcNow;
+
+            _step = "reading the domain definition of the snapshot instant";
+            _instantXml = dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure);
+
+            _step = "putting the disks on overlays";
+            var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
+            if (options.Modifiers.ReuseExternal)
+                flags |= SnapshotCreateFlags.ReuseExt;
+            dom.CreateSnapshot(DiskOnlyXml(plan), flags).Dispose();
+            _overlaysCreated = true;
+
+            _step = "writing the memory file's header";
+            SaveImageWriter.WriteHeader(_file!, SaveImageWriter.Build(_instantXml, wasRunning: true));
+
+            _step = "handing the memory file to QEMU";
+            _qemu.GetFd(_file!, _fdName);
+            _fdGiven = true;
+
+            _step = "starting QEMU's background snapshot";
+            _qemu.MigrateToFd(_fdName);
+            _fdGiven = false; // the migration owns it now
+            _migrationStarted = true;
+            var migrateReturned = clock.Elapsed;
+
+            // QEMU's background snapshot restarts the CPUs by itself once the device state is saved.
+            _step = "waiting for QEMU to resume the guest";
+            var resumedAt = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
+            _pausedByUs = false;
+
+            TimeSpan pause;
+            DateTimeOffset takenAt;
+            if (watch.Suspended is { } s && watch.Resumed is { } r && r >= s)
+            {
+                pause = r - s;
+                takenAt = s;
+                _pauseSource = "lifecycle events";
+            }
+            else
+            {
+                pause = resumedAt - beforeSuspend;
+                takenAt = suspendedAt;
+                _pauseSource = "engine timestamps (no lifecycle events)";
+            }
+            var timing = string.Create(CultureInfo.InvariantCulture, $"migrate returned {migrateReturned.TotalMilliseconds:0.0} ms after the suspend");
+            Log.InstantStep(_logger, _domain, plan.Name, timing);
+            return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
+        }
+
+        private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
+        {
+            var deadline = clock.Elapsed + ResumeTimeout;
+            while (true)
+            {
+                if (watch.Resumed is not null)
+                    return watch.Resumed.Value;
+                if (dom.GetState().State == DomainState.Running)
+                {
+                    // Running before its event arrived: give the event a moment, else use our own clock.
+                    if (await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false))
+                        return watch.Resumed!.Value;
+                    return DateTimeOffset.UtcNow;
+                }
+                var status = _qemu.QueryMigrate();
+                if (status.Status is "failed" or "cancelled")
+                    throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
+                if (clock.Elapsed > deadline)
+                    throw new SnapshotException($"QEMU did not resume the guest within {ResumeTimeout.TotalSeconds:0} s of starting the background snapshot (migration status {status.Status})");
+                await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<long> WriteMemoryAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
+        {
+            _step = "writing the guest's memory";
+            while (true)
+            {
+                if (ct.IsCancellationRequested)
+                {
+                    _step = "writing the guest's memory (cancelled)";
+                    ct.ThrowIfCancellationRequested();
+                }
+                var status = _qemu.QueryMigrate();
+                progress?.Report(new SnapshotProgress("memory", status.Transferred, status.Total));
+                switch (status.Status)
+                {
+                    case "completed":
+                        return status.Transferred;
+                    case "failed" or "cancelled":
+                        throw new SnapshotException($"QEMU's background snapshot {status.Status} after {QemuMigration.Describe(status.Transferred)} of memory: {status.Error ?? "no reason given"}");
+                }
+                try
+                {
+                    await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Handled at the top of the loop, where the step is named.
+                }
+            }
+        }
+
+        private string RegistrationXml(DateTimeOffset takenAt)
+        {
+            var plan = _plan!;
+            var root = new XElement("domainsnapshot",
+                new XElement("name", plan.Name),
+                plan.Description is null ? null : new XElement("description", plan.Description),
+                new XElement("state", "running"),
+                new XElement("creationTime", takenAt.ToUnixTimeSeconds()),
+                new XElement("memory", new XAttribute("snapshot", "external"), new XAttribute("file", plan.MemoryFile)),
+                new XElement("disks", plan.Disks.Select(d => d.External
+                    ? new XElement("disk", new XAttribute("name", d.Target), new XAttribute("snapshot", "external"), new XAttribute("type", "file"),
+                        new XElement("driver", new XAttribute("type", d.Driver)),
+                        new XElement("source", new XAttribute("file", d.Overlay!)))
+                    : new XElement("disk", new XAttribute("name", d.Target), new XAttribute("snapshot", "no")))),
+                plan.Parent is null ? null : new XElement("parent", new XElement("name", plan.Parent)),
+                XElement.Parse(_instantXml));
+            return root.ToString();
+        }
+
+        private static string DiskOnlyXml(InstantPlan plan) => SnapshotXmlWriter.Build(new SnapshotCreateOptions
+        {
+            Name = plan.Name,
+            Memory = new MemorySpec("no", null),
+            Disks = plan.Disks.Select(d => d.External
+                ? new DiskSpec(d.Target, "external", d.Driver, "file", d.Overlay)
+                : new DiskSpec(d.Target, "no")).ToList(),
+        });
+
+        private void RestoreMigrationSettings()
+        {
+            if (!_settingsChanged)
+                return;
+            _settingsChanged = false;
+            Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(_bandwidthBefore));
+            if (!_backgroundWasOn)
+                Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, false));
+        }
+
+        /// <summary>Undoes what can be undone, then describes the failure and exactly what it left.</summary>
+        private Exception Fail(Exception cause, CancellationToken ct)
+        {
+            var cancelled = cause is OperationCanceledException && ct.IsCancellationRequested;
+            var failedStep = _step;
+            Log.InstantFailed(_logger, _domain, Name, failedStep, cause.Message);
+            var left = new List<string>();
+
+            if (_migrationStarted)
+                StopMigration(left);
+            if (_fdGiven)
+                Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
+
+            // The domain must be left running.
+            try
+            {
+                if (dom.GetState().State == DomainState.Paused && (_pausedByUs || _migrationStarted))
+                    dom.Resume();
+                left.Add(dom.GetState().State == DomainState.Running
+                    ? "the domain is running"
+                    : $"the domain is {dom.GetState().State.ToString().ToLowerInvariant()}");
+            }
+            catch (LibvirtException e)
+            {
+                left.Add($"the domain could not be resumed ({e.Message}): run virsh resume {_domain}");
+            }
+
+            _file?.Dispose();
+            if (_fileCreated && !_fileComplete)
+            {
+                try
+                {
+                    File.Delete(_plan!.MemoryFile);
+                    left.Add($"the partial memory file {_plan.MemoryFile} was deleted");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    left.Add($"the partial memory file {_plan!.MemoryFile} could not be deleted ({e.Message}); its magic says partial, so libvirt will not restore it");
+                }
+            }
+            else if (_fileComplete)
+            {
+                left.Add($"the memory file {_plan!.MemoryFile} is complete (it can be registered with snapshot-create --redefine)");
+            }
+
+            RestoreMigrationSettings();
+
+            if (_overlaysCreated)
+            {
+                var overlays = string.Join(", ", _plan!.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
+                left.Add($"the disks now run on overlays {overlays}");
+            }
+            else
+            {
+                left.Add("the disks are unchanged");
+            }
+            left.Add("no snapshot was recorded");
+
+            var what = cancelled ? "was cancelled" : "failed";
+            var reason = cancelled ? "" : ": " + Reason(cause);
+            var message = $"instant snapshot '{Name}' of '{_domain}' {what} while {failedStep}{reason}. Left: {string.Join("; ", left)}.";
+            if (cancelled)
+                return new OperationCanceledException(message, cause, ct);
+            var kind = cause is SnapshotException s ? s.Kind : ErrorClassifier.Classify(cause);
+            if (kind is SnapshotErrorKind.BadInput or SnapshotErrorKind.NotFound or SnapshotErrorKind.Cancelled)
+                kind = SnapshotErrorKind.Failed;
+            if (cause is SnapshotException { Kind: SnapshotErrorKind.NotSupported })
+                kind = SnapshotErrorKind.NotSupported;
+            return new SnapshotException(kind, message, cause);
+        }
+
+        private static string Reason(Exception e) => e switch
+        {
+            LibvirtException l => l.Message,
+            _ => e.Message,
+        };
+
+        // QEMU 7.2's migrate_cancel of a background snapshot leaves the vCPUs stuck on write-protected pages
+        // (seen here every time: the guest stops making progress for good). So a failed or cancelled instant
+        // snapshot lets QEMU's write run to its end and then throws the file away; the guest runs meanwhile.
+        private void StopMigration(List<string> left)
+        {
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var status = _qemu.QueryMigrate();
+                while (status.IsActive && clock.Elapsed < DrainTimeout)
+                {
+                    Thread.Sleep(50);
+                    status = _qemu.QueryMigrate();
+                }
+                if (status.IsActive)
+                    left.Add($"QEMU's background snapshot is still writing after {DrainTimeout.TotalMinutes:0} min (status {status.Status})");
+                else
+                    left.Add($"QEMU's background snapshot was let run to its end ({status.Status}), as cancelling it stalls the guest on QEMU 7.2");
+            }
+            catch (Exception e) when (e is LibvirtException or QemuCommandException)
+            {
+                left.Add($"QEMU's background snapshot state is unknown ({e.Message})");
+            }
+        }
+
+        private void Try(string step, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e) when (e is LibvirtException or QemuCommandException)
+            {
+                Log.InstantCleanupFailed(_logger, _domain, step, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The SUSPENDED and RESUMED lifecycle events around the snapshot point, with their times.</summary>
+    private sealed class PauseWatch : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly SemaphoreSlim _resumed = new(0);
+
+        public DateTimeOffset? Suspended { get; private set; }
+        public DateTimeOffset? Resumed { get; private set; }
+
+        public void Observe(DomainLifecycleEvent e)
+        {
+            lock (_gate)
+            {
+                if (e.Type == DomainEventType.Suspended && Suspended is null)
+                {
+                    Suspended = e.Time;
+                }
+                else if (e.Type == DomainEventType.Resumed && Suspended is not null && Resumed is null)
+                {
+                    Resumed = e.Time;
+                    _resumed.Release();
+                }
+            }
+        }
+
+        public Task<bool> WaitResumedAsync(TimeSpan timeout) => _resumed.WaitAsync(timeout);
+
+        public void Dispose() => _resumed.Dispose();
     }
 }

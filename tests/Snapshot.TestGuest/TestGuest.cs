@@ -448,9 +448,10 @@ public sealed class TestGuest : IAsyncDisposable
         var directory = System.IO.Path.Combine(RootDirectory, name);
         System.IO.Directory.CreateDirectory(directory, traversable);
         File.SetUnixFileMode(directory, traversable); // the umask may have narrowed it
-        using var process = Process.GetCurrentProcess();
-        File.WriteAllText(System.IO.Path.Combine(directory, OwnerFileName),
-            string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {process.StartTime.ToUniversalTime().Ticks}\n"));
+        // Written whole under a temporary name, then renamed: a sweeper never reads half an owner file.
+        var owner = System.IO.Path.Combine(directory, OwnerFileName);
+        File.WriteAllText(owner + ".tmp", string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {ProcessStartJiffies(Environment.ProcessId)}\n"));
+        File.Move(owner + ".tmp", owner);
         return directory;
     }
 
@@ -469,22 +470,31 @@ public sealed class TestGuest : IAsyncDisposable
         }
         var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length != 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks))
-            return false;
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            return DateTime.UtcNow - System.IO.Directory.GetLastWriteTimeUtc(directory) < TimeSpan.FromMinutes(5);
+        // The same pid with the same kernel start time is the same process (pids are reused).
+        return ProcessStartJiffies(pid) is { } started && started == parts[1];
+    }
+
+    /// <summary>Field 22 of /proc/PID/stat: the process's start time in clock ticks since boot, exact and stable.</summary>
+    private static string? ProcessStartJiffies(int pid)
+    {
+        string stat;
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return process.StartTime.ToUniversalTime().Ticks == startTicks;
+            stat = File.ReadAllText($"/proc/{pid}/stat");
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
-            return false;
+            return null;
         }
-        catch (InvalidOperationException)
+        catch (UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
+        // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields.Length > 19 ? fields[19] : null;
     }
 
     private static void SweepOnce(string uri)

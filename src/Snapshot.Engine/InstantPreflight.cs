@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>One disk of an instant snapshot: frozen and put on an overlay, or left alone.</summary>
+/// <param name="Target">The disk's target, e.g. <c>vda</c>.</param>
+/// <param name="Source">The image it runs on now (frozen by the snapshot).</param>
+/// <param name="External">Whether the snapshot puts it on an overlay.</param>
+/// <param name="Driver">The overlay's format.</param>
+/// <param name="Overlay">The overlay file that becomes the active layer.</param>
+internal sealed record InstantDisk(string Target, string? Source, bool External, string Driver, string? Overlay);
+
+/// <summary>What an instant snapshot will do, settled before the guest is touched.</summary>
+internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent)
+{
+    public IEnumerable<InstantDisk> ExternalDisks => Disks.Where(d => d.External);
+}
+
+/// <summary>
+/// The checks an instant snapshot makes BEFORE the guest is paused, each failure naming its cause and
+/// its fix, so that a host or domain that cannot take one is refused with nothing changed.
+/// </summary>
+internal static class InstantPreflight
+{
+    public const string UserfaultfdSysctl = "/proc/sys/vm/unprivileged_userfaultfd";
+
+    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu)
+    {
+        var domain = dom.Name;
+        CheckRunning(dom, domain);
+        CheckNoJob(dom, domain, qemu);
+        CheckCapabilities(domain, qemu);
+
+        var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        CheckNameFree(dom, domain, name);
+        var memoryFile = CheckMemoryFile(options.Memory?.File);
+        var disks = PlanDisks(XElement.Parse(dom.GetXmlDesc()), name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
+        string? parent = null;
+        if (dom.HasCurrentSnapshot)
+        {
+            using var current = dom.GetCurrentSnapshot();
+            parent = current.Name;
+        }
+        return new InstantPlan(name, options.Description, memoryFile, disks, parent);
+    }
+
+    private static void CheckRunning(LibvirtDomain dom, string domain)
+    {
+        if (!dom.IsActive)
+            throw NotSupported($"domain '{domain}' is not running: an instant snapshot captures live memory; start it first (virsh start {domain})");
+        var state = dom.GetState();
+        if (state.State != DomainState.Running)
+            throw NotSupported($"domain '{domain}' is {state.State.ToString().ToLowerInvariant()}, not running: QEMU's background snapshot always restarts the CPUs; " +
+                $"resume it first (virsh resume {domain}) or take a classic snapshot");
+    }
+
+    private static void CheckNoJob(LibvirtDomain dom, string domain, QemuMigration qemu)
+    {
+        var job = dom.GetJobInfo();
+        if (job.Type is DomainJobType.Bounded or DomainJobType.Unbounded)
+            throw NotSupported($"domain '{domain}' has a job running (virsh domjobinfo {domain}); wait for it to end or abort it (virsh domjobabort {domain})");
+        var migration = qemu.QueryMigrate();
+        if (migration.IsActive)
+            throw NotSupported($"QEMU of domain '{domain}' has a migration in progress (status {migration.Status}); wait for it to end or cancel it");
+    }
+
+    private static void CheckCapabilities(string domain, QemuMigration qemu)
+    {
+        var caps = qemu.QueryCapabilities();
+        if (!caps.ContainsKey(QemuMigration.BackgroundSnapshot))
+            throw NotSupported($"the QEMU running domain '{domain}' does not offer the '{QemuMigration.BackgroundSnapshot}' migration capability " +
+                "(it needs QEMU 6.0 or later); upgrade QEMU or take a classic snapshot");
+        var conflicting = QemuMigration.IncompatibleWithBackgroundSnapshot.Where(c => caps.TryGetValue(c, out var on) && on).ToList();
+        if (conflicting.Count > 0)
+            throw NotSupported($"domain '{domain}' has migration capabilities on that QEMU refuses with '{QemuMigration.BackgroundSnapshot}': " +
+                $"{string.Join(", ", conflicting)}; turn them off first (virsh qemu-monitor-command {domain} " +
+                $"'{QemuMigration.Build("migrate-set-capabilities", w => { w.WriteStartArray("capabilities"); foreach (var c in conflicting) { w.WriteStartObject(); w.WriteString("capability", c); w.WriteBoolean("state", false); w.WriteEndObject(); } w.WriteEndArray(); })}')");
+    }
+
+    private static void CheckNameFree(LibvirtDomain dom, string domain, string name)
+    {
+        try
+        {
+            using var existing = dom.LookupSnapshot(name);
+        }
+        catch (SnapshotNotFoundException)
+        {
+            return;
+        }
+        throw new SnapshotException(SnapshotErrorKind.BadInput, $"domain '{domain}' already has a snapshot named '{name}'");
+    }
+
+    private static string CheckMemoryFile(string? file)
+    {
+        if (string.IsNullOrEmpty(file) || !Path.IsPathFullyQualified(file))
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file must be an absolute path, got '{file}'");
+        var path = Path.GetFullPath(file);
+        if (File.Exists(path) || Directory.Exists(path))
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file {path} already exists; choose a new path (an instant snapshot never overwrites one)");
+        var directory = Path.GetDirectoryName(path);
+        if (directory is null || !Directory.Exists(directory))
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file's directory {directory} does not exist; create it first");
+        return path;
+    }
+
+    /// <summary>Every disk of the live definition, external unless it cannot or the request says no.</summary>
+    internal static List<InstantDisk> PlanDisks(XElement domainXml, string name, IReadOnlyList<DiskSpec> requested, bool reuseExternal, string memoryFile)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal) { memoryFile };
+        var matched = new HashSet<DiskSpec>();
+        var plan = new List<InstantDisk>();
+        foreach (var disk in domainXml.Element("devices")?.Elements("disk") ?? [])
+        {
+            var target = (string?)disk.Element("target")?.Attribute("dev") ?? "";
+            var source = (string?)disk.Element("source")?.Attribute("file") ?? (string?)disk.Element("source")?.Attribute("dev");
+            var spec = requested.FirstOrDefault(r => r.Name == target || (source is not null && r.Name == source));
+            if (spec is not null)
+                matched.Add(spec);
+            var device = (string?)disk.Attribute("device") ?? "disk";
+            var readOnly = disk.Element("readonly") is not null;
+            var domainSays = (string?)disk.Attribute("snapshot");
+            var mode = spec?.Snapshot ?? (domainSays is "no" || device is "cdrom" or "floppy" || readOnly || source is null ? "no" : "external");
+            if (mode == "no")
+            {
+                plan.Add(new InstantDisk(target, source, External: false, "", null));
+                continue;
+            }
+            if ((string?)disk.Attribute("type") is not ("file" or null) || source is null)
+                throw NotSupported($"disk '{target}' is not a file-backed disk; instant snapshots put file disks on overlays (give --diskspec {target},snapshot=no to leave it out)");
+            var overlay = spec?.File ?? DefaultOverlay(source, name, target);
+            overlay = Path.GetFullPath(overlay);
+            if (!used.Add(overlay))
+                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' is used twice");
+            if (!reuseExternal && File.Exists(overlay))
+                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with --diskspec {target},file=PATH, or pass --reuse-external");
+            if (reuseExternal && !File.Exists(overlay))
+                throw new SnapshotException(SnapshotErrorKind.BadInput, $"--reuse-external: the overlay {overlay} of disk '{target}' does not exist");
+            if (!Directory.Exists(Path.GetDirectoryName(overlay)))
+                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
+            plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
+        }
+        var unknown = requested.Where(r => !matched.Contains(r)).Select(r => r.Name).ToList();
+        if (unknown.Count > 0)
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"--diskspec names no disk of the domain: {string.Join(", ", unknown)}");
+        if (!plan.Any(d => d.External))
+            throw new SnapshotException(SnapshotErrorKind.BadInput, "an instant snapshot needs at least one disk put on an overlay (the disks must freeze with the memory)");
+        return plan;
+    }
+
+    /// <summary>libvirt's rule: the image's suffix replaced by the snapshot name, or the name appended.</summary>
+    internal static string DefaultOverlay(string source, string name, string target)
+    {
+        if (name.Contains('/', StringComparison.Ordinal))
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"cannot name the overlay of disk '{target}' after snapshot '{name}' (it contains '/'); give --diskspec {target},file=PATH");
+        var fileName = Path.GetFileName(source);
+        var dot = fileName.LastIndexOf('.');
+        var stem = dot > 0 ? source[..(source.Length - fileName.Length + dot)] : source;
+        return stem + "." + name;
+    }
+
+    internal static bool UserfaultfdRestricted()
+    {
+        try
+        {
+            return File.ReadAllText(UserfaultfdSysctl).Trim() == "0";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static SnapshotException NotSupported(string message) => new(SnapshotErrorKind.NotSupported, message);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Snapshot.Engine;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: memory to {MemoryFile}, overlays {Overlays}")]
+    public static partial void InstantPlanned(ILogger logger, string domain, string name, string memoryFile, string overlays);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: point taken {Latency} ms after the request, guest paused {PauseMs} ms ({PauseSource})")]
+    public static partial void InstantPointTaken(ILogger logger, string domain, string name, double latency, double pauseMs, string pauseSource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: {Bytes} bytes of memory written in {Seconds} s")]
+    public static partial void InstantMemoryWritten(ILogger logger, string domain, string name, long bytes, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: {Step}")]
+    public static partial void InstantStep(ILogger logger, string domain, string name, string step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instant snapshot {Name} of {Domain} failed while {Step}: {Message}")]
+    public static partial void InstantFailed(ILogger logger, string domain, string name, string step, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instant snapshot of {Domain}: cleanup step '{Step}' failed: {Message}")]
+    public static partial void InstantCleanupFailed(ILogger logger, string domain, string step, string message);
+}

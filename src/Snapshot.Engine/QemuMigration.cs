@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>A QMP command that QEMU answered with an error.</summary>
+internal sealed class QemuCommandException(string command, string errorClass, string description)
+    : Exception($"QEMU refused '{command}': {description}")
+{
+    public string Command { get; } = command;
+    public string ErrorClass { get; } = errorClass;
+    public string Description { get; } = description;
+}
+
+/// <summary>What <c>query-migrate</c> reports.</summary>
+internal sealed record MigrationStatus(string Status, long Transferred, long Total, string? Error)
+{
+    public bool IsActive => Status is "setup" or "active" or "device" or "pre-switchover" or "cancelling"
+        or "postcopy-active" or "postcopy-paused" or "postcopy-recover" or "colo" or "wait-unplug";
+}
+
+/// <summary>
+/// QEMU's migration commands over libvirt's monitor passthrough. Every command is written with
+/// <see cref="Utf8JsonWriter"/>, so no value can change the command's shape.
+/// </summary>
+internal sealed class QemuMigration(LibvirtDomain domain)
+{
+    /// <summary>The largest bandwidth libvirt itself asks for (its "unlimited"), in bytes per second.</summary>
+    public const long UnlimitedBandwidth = (long.MaxValue >> 20) << 20;
+
+    /// <summary>Capabilities QEMU 7.2 refuses alongside background-snapshot (migration.c, migrate_caps_check).</summary>
+    public static readonly IReadOnlyList<string> IncompatibleWithBackgroundSnapshot =
+    [
+        "postcopy-ram", "dirty-bitmaps", "postcopy-blocktime", "late-block-activate", "return-path", "multifd",
+        "pause-before-switchover", "auto-converge", "release-ram", "rdma-pin-all", "compress", "xbzrle",
+        "x-colo", "validate-uuid", "zero-copy-send",
+    ];
+
+    public const string BackgroundSnapshot = "background-snapshot";
+
+    public IReadOnlyDictionary<string, bool> QueryCapabilities()
+    {
+        var result = Execute("query-migrate-capabilities", null);
+        var caps = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var cap in result.EnumerateArray())
+            caps[cap.GetProperty("capability").GetString()!] = cap.GetProperty("state").GetBoolean();
+        return caps;
+    }
+
+    public void SetCapability(string capability, bool state) =>
+        Execute("migrate-set-capabilities", w =>
+        {
+            w.WriteStartArray("capabilities");
+            w.WriteStartObject();
+            w.WriteString("capability", capability);
+            w.WriteBoolean("state", state);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        });
+
+    public long QueryMaxBandwidth()
+    {
+        var result = Execute("query-migrate-parameters", null);
+        return result.TryGetProperty("max-bandwidth", out var bw) ? bw.GetInt64() : 0;
+    }
+
+    public void SetMaxBandwidth(long bytesPerSecond) =>
+        Execute("migrate-set-parameters", w => w.WriteNumber("max-bandwidth", bytesPerSecond));
+
+    public MigrationStatus QueryMigrate()
+    {
+        var result = Execute("query-migrate", null);
+        var status = result.TryGetProperty("status", out var s) ? s.GetString() ?? "none" : "none";
+        long transferred = 0, total = 0;
+        if (result.TryGetProperty("ram", out var ram))
+        {
+            if (ram.TryGetProperty("transferred", out var t)) transferred = t.GetInt64();
+            if (ram.TryGetProperty("total", out var n)) total = n.GetInt64();
+        }
+        var error = result.TryGetProperty("error-desc", out var e) ? e.GetString() : null;
+        return new MigrationStatus(status, transferred, total, error);
+    }
+
+    /// <summary>Hands <paramref name="file"/> to QEMU under <paramref name="name"/> (QMP <c>getfd</c>).</summary>
+    public void GetFd(SafeFileHandle file, string name)
+    {
+        var command = Build("getfd", w => w.WriteString("fdname", name));
+        var reply = domain.QemuMonitorCommandWithFiles(command, [file], out var returned);
+        foreach (var r in returned)
+            r.Dispose();
+        Unwrap("getfd", reply);
+    }
+
+    public void CloseFd(string name) => Execute("closefd", w => w.WriteString("fdname", name));
+
+    public void MigrateToFd(string name) =>
+        Execute("migrate", w => w.WriteString("uri", "fd:" + name));
+
+    public void Cancel() => Execute("migrate_cancel", null);
+
+    private JsonElement Execute(string command, Action<Utf8JsonWriter>? arguments) =>
+        Unwrap(command, domain.QemuMonitorCommand(Build(command, arguments)));
+
+    internal static string Build(string command, Action<Utf8JsonWriter>? arguments)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("execute", command);
+            if (arguments is not null)
+            {
+                w.WriteStartObject("arguments");
+                arguments(w);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    internal static JsonElement Unwrap(string command, string reply)
+    {
+        using var doc = JsonDocument.Parse(string.IsNullOrEmpty(reply) ? "{}" : reply);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("error", out var error))
+        {
+            var cls = error.TryGetProperty("class", out var c) ? c.GetString() ?? "" : "";
+            var desc = error.TryGetProperty("desc", out var d) ? d.GetString() ?? "" : reply;
+            throw new QemuCommandException(command, cls, desc);
+        }
+        return root.TryGetProperty("return", out var ret) ? ret.Clone() : default;
+    }
+
+    internal static string Describe(long bytes) => bytes switch
+    {
+        >= 1 << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 30):0.0} GiB"),
+        >= 1 << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.0} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+}
