@@ -97,7 +97,7 @@ public class TestGuestTests(ITestOutputHelper output)
         var name = $"virtsnap-leftover-{Guid.NewGuid().ToString("N")[..8]}";
         var directory = Path.Combine(TestGuest.RootDirectory, name);
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "owner"), "999999999 0\n"); // no such process
+        File.WriteAllText(Path.Combine(directory, "owner-pid-starttime"), "999999999 0\n"); // no such process
         using var connection = LibvirtConnection.Open("qemu:///system");
         using (connection.DefineDomain($"""
             <domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory>

@@ -27,7 +27,7 @@ public sealed class TestGuest : IAsyncDisposable
     /// <summary>The sequence block's first 8 bytes.</summary>
     public static ReadOnlySpan<byte> SequenceMagic => "VSNAPSEQ"u8;
 
-    private const string OwnerFileName = "owner";
+    private const string OwnerFileName = "owner-pid-starttime";
     private static readonly Lock SweepLock = new();
     private static bool s_swept;
 
