@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+public sealed partial class SnapshotEngine
+{
+    private readonly EventHub _events = new();
+
+    /// <summary>
+    /// The lifecycle events of one domain (or of all, for null) until cancelled. While the engine
+    /// reverts to an external snapshot, the raw events of its own steps (stop, define, restore) are
+    /// replaced by the transition libvirt reports for a revert, with FROM_SNAPSHOT details.
+    /// </summary>
+    public async IAsyncEnumerable<DomainLifecycleEvent> WatchEventsAsync(string? domain,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<DomainLifecycleEvent>(new UnboundedChannelOptions { SingleReader = true });
+        using (Subscribe(domain, e => channel.Writer.TryWrite(e)))
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return e;
+        }
+    }
+
+    /// <summary>Calls <paramref name="handler"/> for each lifecycle event of one domain (or all) until disposed.</summary>
+    public IDisposable Subscribe(string? domain, Action<DomainLifecycleEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Guid? uuid = null;
+        LibvirtDomain? dom = null;
+        if (domain is not null)
+        {
+            dom = Domain(domain);
+            uuid = dom.Uuid;
+        }
+        try
+        {
+            return _events.Attach(Connection, dom, uuid, handler);
+        }
+        finally
+        {
+            dom?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Fans libvirt's lifecycle events out to the engine's subscribers, holding back a domain's raw events
+/// while the engine runs a multi-step operation on it and publishing the synthesized ones instead.
+/// </summary>
+internal sealed class EventHub
+{
+    private readonly Lock _gate = new();
+    private readonly List<Subscriber> _subscribers = [];
+    private readonly Dictionary<Guid, Suppression> _suppressed = [];
+
+    public IDisposable Attach(LibvirtConnection connection, LibvirtDomain? domain, Guid? uuid, Action<DomainLifecycleEvent> handler)
+    {
+        var subscriber = new Subscriber(uuid, handler);
+        lock (_gate)
+            _subscribers.Add(subscriber);
+        var raw = connection.SubscribeLifecycle(domain, OnRaw);
+        return new Detach(() =>
+        {
+            raw.Dispose();
+            lock (_gate)
+                _subscribers.Remove(subscriber);
+        });
+
+        void OnRaw(DomainLifecycleEvent e)
+        {
+            Suppression? held;
+            lock (_gate)
+                _suppressed.TryGetValue(e.DomainUuid, out held);
+            if (held is null)
+                subscriber.Handler(e);
+            else
+                held.Observe(e);
+        }
+    }
+
+    /// <summary>Holds back the domain's raw events until the returned scope is disposed.</summary>
+    public Suppression Suppress(Guid uuid)
+    {
+        var suppression = new Suppression(this, uuid);
+        lock (_gate)
+            _suppressed[uuid] = suppression;
+        return suppression;
+    }
+
+    /// <summary>Delivers an event the engine made to every subscriber that watches its domain.</summary>
+    public void Publish(DomainLifecycleEvent e)
+    {
+        Subscriber[] targets;
+        lock (_gate)
+            targets = _subscribers.Where(s => s.Uuid is null || s.Uuid == e.DomainUuid).ToArray();
+        foreach (var s in targets)
+            s.Handler(e);
+    }
+
+    private void Release(Suppression suppression)
+    {
+        lock (_gate)
+        {
+            if (_suppressed.TryGetValue(suppression.Uuid, out var current) && ReferenceEquals(current, suppression))
+                _suppressed.Remove(suppression.Uuid);
+        }
+    }
+
+    private sealed record Subscriber(Guid? Uuid, Action<DomainLifecycleEvent> Handler);
+
+    private sealed class Detach(Action action) : IDisposable
+    {
+        private Action? _action = action;
+
+        public void Dispose() => Interlocked.Exchange(ref _action, null)?.Invoke();
+    }
+
+    /// <summary>A window in which a domain's raw events are observed but not delivered.</summary>
+    internal sealed class Suppression(EventHub hub, Guid uuid) : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly List<DomainLifecycleEvent> _seen = [];
+        private readonly SemaphoreSlim _arrived = new(0);
+
+        public Guid Uuid { get; } = uuid;
+
+        public void Observe(DomainLifecycleEvent e)
+        {
+            lock (_gate)
+                _seen.Add(e);
+            _arrived.Release();
+        }
+
+        /// <summary>
+        /// Waits until a raw event matching <paramref name="match"/> has arrived (events are delivered
+        /// asynchronously, after the call that caused them returned), or the timeout passes.
+        /// </summary>
+        public async Task<bool> WaitForAsync(Func<DomainLifecycleEvent, bool> match, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_seen.Any(match))
+                        return true;
+                }
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left).ConfigureAwait(false))
+                {
+                    lock (_gate)
+                        return _seen.Any(match);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            hub.Release(this);
+            _arrived.Dispose();
+        }
+    }
+}

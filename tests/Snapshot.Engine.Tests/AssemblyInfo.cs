@@ -1,1 +1,0 @@
-namespace Snapshot.Engine.Tests;
