@@ -42,6 +42,12 @@ internal static class Cli
             return ExitCodes.Usage;
         }
 
+        if (UnknownOptionTakenAsOperand(parseResult, args) is { } unknown)
+        {
+            error.Write($"error: command '{parseResult.CommandResult.Command.Name}' doesn't support option {unknown}\n");
+            return ExitCodes.Usage;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = output,
@@ -63,6 +69,24 @@ internal static class Cli
         }
 
         return parseResult.Errors[0].Message;
+    }
+
+    /// <summary>
+    /// System.CommandLine lets an optional positional take a word like <c>--bogus</c>; virsh calls
+    /// that an unsupported option (unless it follows <c>--</c>).
+    /// </summary>
+    private static string? UnknownOptionTakenAsOperand(ParseResult parseResult, string[] args)
+    {
+        if (args.Contains("--"))
+        {
+            return null;
+        }
+
+        return parseResult.CommandResult.Children
+            .OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Select(t => t.Value)
+            .FirstOrDefault(v => v.Length > 1 && v.StartsWith('-'));
     }
 
     private static (RootCommand, GlobalOptions) Build()

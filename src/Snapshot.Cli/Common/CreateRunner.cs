@@ -13,17 +13,17 @@ internal static class CreateRunner
     public static async Task<SnapshotInfo> RunAsync(CommandContext ctx, SnapshotEngine engine, Func<IProgress<SnapshotProgress>?, Task<SnapshotInfo>> create)
     {
         var bar = ctx.OutputIsTerminal && !ctx.Json && !ctx.Quiet ? new ProgressBar(ctx.Out) : null;
-        void OnPointTaken(object? sender, SnapshotPointTakenEventArgs e)
+        void OnPointTaken(object? sender, SnapshotPoint e)
         {
             bar?.Clear();
-            var pausedMs = (long)e.GuestPaused.TotalMilliseconds;
+            var pausedMs = (long)e.GuestPause.TotalMilliseconds;
             if (ctx.Json)
             {
-                ctx.WriteJson(new SnapshotPointJson(e.Time.ToString("O", CultureInfo.InvariantCulture), pausedMs), CliJsonContext.Default.SnapshotPointJson);
+                ctx.WriteJson(new SnapshotPointJson(e.TakenAt.ToString("O", CultureInfo.InvariantCulture), pausedMs), CliJsonContext.Default.SnapshotPointJson);
             }
             else
             {
-                ctx.PrintExtra(string.Create(CultureInfo.InvariantCulture, $"Snapshot point taken at {VirshFormat.LocalTime(e.Time, withMilliseconds: true)} (guest paused {pausedMs} ms)\n"));
+                ctx.PrintExtra(string.Create(CultureInfo.InvariantCulture, $"Snapshot point taken at {VirshFormat.LocalTime(e.TakenAt, withMilliseconds: true)} (guest paused {pausedMs} ms)\n"));
             }
 
             ctx.Out.Flush();

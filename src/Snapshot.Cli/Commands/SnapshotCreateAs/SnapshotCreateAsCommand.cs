@@ -29,7 +29,7 @@ internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOpt
 
         if (ParseResult.GetValue(P.PrintXml))
         {
-            var xml = engine.BuildXml(options);
+            var xml = SnapshotEngine.BuildXml(options);
             ctx.WriteJson(new XmlJson(options.Name, xml), CliJsonContext.Default.XmlJson);
             ctx.Print(xml + "\n");
             return ExitCodes.Success;
