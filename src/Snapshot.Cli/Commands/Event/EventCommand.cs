@@ -112,23 +112,36 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
 
     private static void Print(CommandContext ctx, DomainLifecycleEvent e, bool timestamp)
     {
+        if (ctx.Json)
+        {
+            var (typeName, detailName) = Names(e);
+            ctx.WriteJson(
+                new EventJson(e.DomainName, e.DomainUuid, typeName, detailName, (int)e.Type, e.Detail, e.Time.ToString("O", CultureInfo.InvariantCulture)),
+                CliJsonContext.Default.EventJson);
+        }
+        else
+        {
+            ctx.Print(Format(e, timestamp));
+        }
+
+        ctx.Out.Flush();
+    }
+
+    /// <summary>virsh's line for a lifecycle event, with virTimeStringNowRaw's prefix when asked.</summary>
+    internal static string Format(DomainLifecycleEvent e, bool timestamp)
+    {
+        var (typeName, detailName) = Names(e);
+        var prefix = timestamp ? VirshFormat.EventTimestamp(e.Time) + ": " : "";
+        return $"{prefix}event 'lifecycle' for domain '{e.DomainName}': {typeName} {detailName}\n";
+    }
+
+    private static (string Type, string Detail) Names(DomainLifecycleEvent e)
+    {
         var type = (int)e.Type;
         var typeName = type >= 0 && type < TypeNames.Length ? TypeNames[type] : "unknown";
         var detailName = type >= 0 && type < DetailNames.Length && e.Detail >= 0 && e.Detail < DetailNames[type].Length
             ? DetailNames[type][e.Detail]
             : "unknown";
-        if (ctx.Json)
-        {
-            ctx.WriteJson(
-                new EventJson(e.DomainName, e.DomainUuid, typeName, detailName, type, e.Detail, e.Time.ToString("O", CultureInfo.InvariantCulture)),
-                CliJsonContext.Default.EventJson);
-        }
-        else
-        {
-            var prefix = timestamp ? VirshFormat.EventTimestamp(e.Time) + ": " : "";
-            ctx.Print($"{prefix}event 'lifecycle' for domain '{e.DomainName}': {typeName} {detailName}\n");
-        }
-
-        ctx.Out.Flush();
+        return (typeName, detailName);
     }
 }
