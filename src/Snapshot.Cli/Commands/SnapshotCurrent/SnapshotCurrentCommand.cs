@@ -36,7 +36,7 @@ internal sealed class SnapshotCurrentCommand(ParseResult parseResult, GlobalOpti
         }
 
         var xml = engine.GetCurrentXml(domain, secure) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
-        ctx.WriteJson(new XmlJson(null, xml), CliJsonContext.Default.XmlJson);
+        ctx.WriteJson(new XmlJson(ctx.Json ? engine.GetCurrent(domain)?.Name : null, xml), CliJsonContext.Default.XmlJson);
         ctx.Print(xml);
         return Task.FromResult(ExitCodes.Success);
     }
