@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reverting {Domain} to internal snapshot {Name} with flags {Flags}")]
     public static partial void RevertingInternal(ILogger logger, string domain, string name, Snapshot.Interop.SnapshotRevertFlags flags);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed memory file {File} of deleted snapshot {Name}")]
+    public static partial void RemovedMemoryFile(ILogger logger, string file, string name);
 }

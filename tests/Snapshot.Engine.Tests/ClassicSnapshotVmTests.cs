@@ -1,0 +1,134 @@
+using Snapshot.Engine;
+using Snapshot.Interop;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Engine.Tests;
+
+/// <summary>Classic snapshots of a real running TCG guest on qemu:///system.</summary>
+[Collection("vm")]
+public sealed class ClassicSnapshotVmTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Internal_snapshot_revert_brings_the_sequence_back_with_memory_and_disk_agreeing()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-int" });
+        using var engine = new SnapshotEngine(guest.Connection);
+
+        var before = guest.LatestSequence();
+        var snapshot = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions { Name = "internal" });
+        var after = guest.LatestSequence();
+        snapshot.Location.Should().Be(SnapshotLocation.Internal);
+        snapshot.State.Should().Be("running");
+
+        await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
+        var mark = guest.Mark();
+        await engine.RevertAsync(guest.DomainName, "internal", new SnapshotRevertOptions());
+
+        var resumed = await guest.FirstSequenceAfterAsync(mark, Wait);
+        resumed.Should().BeInRange(before + 1, after + 1, "the guest goes on from the snapshot's number");
+        await guest.WaitForSequenceAfterAsync(mark, s => s >= resumed + 3, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+        engine.GetCurrent(guest.DomainName)!.Name.Should().Be("internal");
+
+        await engine.DeleteAsync(guest.DomainName, "internal", new SnapshotDeleteOptions());
+        engine.List(guest.DomainName, new SnapshotListFilter()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task External_snapshots_with_memory_and_disk_only_are_recorded_with_their_files()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-ext" });
+        using var engine = new SnapshotEngine(guest.Connection);
+        var memory = Path.Combine(guest.Directory, "full.mem");
+        var overlay1 = Path.Combine(guest.Directory, "full.qcow2");
+        var overlay2 = Path.Combine(guest.Directory, "disk-only.qcow2");
+
+        var full = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        {
+            Name = "full",
+            Memory = new MemorySpec("external", memory),
+            Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay1)],
+        });
+        var diskOnly = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        {
+            Name = "disk-only",
+            Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay2)],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = true, Atomic = true },
+        });
+
+        full.Location.Should().Be(SnapshotLocation.External);
+        full.MemoryFile.Should().Be(memory);
+        full.Disks.Should().ContainSingle(d => d.Name == "vda" && d.File == overlay1 && d.Snapshot == "external");
+        File.Exists(memory).Should().BeTrue();
+        diskOnly.IsDiskOnly.Should().BeTrue();
+        diskOnly.Parent.Should().Be("full");
+        diskOnly.IsCurrent.Should().BeTrue();
+        engine.List(guest.DomainName, new SnapshotListFilter { External = true }).Select(s => s.Name).Should().BeEquivalentTo("full", "disk-only");
+        engine.List(guest.DomainName, new SnapshotListFilter { DiskOnly = true }).Select(s => s.Name).Should().Equal("disk-only");
+        guest.Domain.GetXmlDesc().Should().Contain(overlay2, "the domain now writes into the newest overlay");
+
+        // The guest keeps running on the new chain.
+        var mark = guest.Mark();
+        await guest.WaitForSequenceAfterAsync(mark, _ => true, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_bad_request_leaves_the_running_guest_and_its_snapshots_as_they_were()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-bad" });
+        using var engine = new SnapshotEngine(guest.Connection);
+        await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions { Name = "keep" });
+        var domainXml = guest.Domain.GetXmlDesc();
+        var snapshotXml = engine.GetXml(guest.DomainName, "keep");
+
+        var requests = new[]
+        {
+            new SnapshotCreateOptions { Name = "q", Modifiers = new() { Quiesce = true } },
+            new SnapshotCreateOptions { Name = "m", Memory = new MemorySpec("external", Path.Combine(guest.Directory, "x.mem")), Modifiers = new() { DiskOnly = true } },
+            new SnapshotCreateOptions { Name = "i", Modifiers = new() { Instant = true } },
+        };
+        foreach (var request in requests)
+        {
+            var act = () => engine.CreateAsync(guest.DomainName, request);
+            (await act.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
+        }
+        var missing = () => engine.RevertAsync(guest.DomainName, "missing", new SnapshotRevertOptions());
+        await missing.Should().ThrowAsync<SnapshotNotFoundException>();
+
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        guest.Domain.GetXmlDesc().Should().Be(domainXml);
+        engine.List(guest.DomainName, new SnapshotListFilter()).Select(s => s.Name).Should().Equal("keep");
+        engine.GetXml(guest.DomainName, "keep").Should().Be(snapshotXml);
+        File.Exists(Path.Combine(guest.Directory, "x.mem")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Deleting_an_external_chain_with_children_merges_leaves_first_and_removes_memory_files()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-del" });
+        using var engine = new SnapshotEngine(guest.Connection);
+        SnapshotCreateOptions External(string name, bool memory) => new()
+        {
+            Name = name,
+            Memory = memory ? new MemorySpec("external", Path.Combine(guest.Directory, name + ".mem")) : null,
+            Disks = [new DiskSpec("vda", "external", "qcow2", null, Path.Combine(guest.Directory, name + ".qcow2"))],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = !memory },
+        };
+        await engine.CreateAsync(guest.DomainName, External("e1", memory: true));
+        await engine.CreateAsync(guest.DomainName, External("e2", memory: false));
+        await engine.CreateAsync(guest.DomainName, External("e3", memory: true));
+        var mark = guest.Mark();
+
+        await engine.DeleteAsync(guest.DomainName, "e1", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
+
+        engine.List(guest.DomainName, new SnapshotListFilter()).Should().BeEmpty();
+        File.Exists(Path.Combine(guest.Directory, "e1.mem")).Should().BeFalse();
+        File.Exists(Path.Combine(guest.Directory, "e3.mem")).Should().BeFalse();
+        guest.Domain.GetXmlDesc().Should().Contain(guest.DiskPath, "every overlay was merged back into the base image");
+        await guest.WaitForSequenceAfterAsync(mark, _ => true, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+    }
+}
