@@ -45,7 +45,12 @@ public sealed class TestNode : IDisposable
         Directory.CreateDirectory(_dir);
         Path = System.IO.Path.Combine(_dir, "node.xml");
         File.WriteAllText(Path, BuildXml());
+        XmlFile = System.IO.Path.Combine(_dir, "snap.xml");
+        File.WriteAllText(XmlFile, "<domainsnapshot><name>from file</name><description>made from a file</description></domainsnapshot>\n");
     }
+
+    /// <summary>A snapshot XML for snapshot-create.</summary>
+    public string XmlFile { get; }
 
     public string Path { get; }
 

@@ -77,6 +77,12 @@ public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode
         "snapshot-revert demo alpha --paused",
         "snapshot-current demo base",
         "-q snapshot-delete demo base",
+        "snapshot-create-as demo n d vdb --diskspec vda --print-xml",
+        "snapshot-create-as demo --diskspec vda n d vdb vdc --diskspec vde --print-xml",
+        "snapshot-create-as --domain demo n --diskspec vdz d vdb --print-xml",
+        "snapshot-create demo",
+        "snapshot-create demo {xmlfile}",
+        "snapshot-create demo --xmlfile {xmlfile}",
     ];
 
     [Theory]
@@ -114,7 +120,7 @@ public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode
     /// <summary>A command line: words split on spaces; after a '|', each '|'-separated part is one word.</summary>
     private void AssertSameAsVirsh(string commandLine)
     {
-        var parts = commandLine.Split('|');
+        var parts = commandLine.Replace("{xmlfile}", node.XmlFile, StringComparison.Ordinal).Split('|');
         string[] args = [.. parts[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), .. parts.Skip(1)];
 
         var theirs = Virsh.Run([.. Connect, .. args]);

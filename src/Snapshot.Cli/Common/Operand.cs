@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Snapshot.Cli.Common;
 
@@ -63,23 +64,23 @@ internal sealed class Operands
         }
     }
 
-    /// <summary>The value of each operand by name, and the repeated trailing values.</summary>
+    /// <summary>The value of each operand by name, and the repeated trailing values in command-line order.</summary>
     public (Dictionary<string, string?> Values, List<string> Trailing) Resolve(ParseResult parseResult)
     {
-        var positional = new Queue<string>();
+        var positional = new Queue<Token>();
         foreach (var operand in _operands)
         {
-            if (parseResult.GetValue(operand.Argument) is { } word)
+            foreach (var token in parseResult.GetResult(operand.Argument)?.Tokens ?? [])
             {
-                positional.Enqueue(word);
+                positional.Enqueue(token);
             }
         }
 
         if (_restArgument is not null)
         {
-            foreach (var word in parseResult.GetValue(_restArgument) ?? [])
+            foreach (var token in parseResult.GetResult(_restArgument)?.Tokens ?? [])
             {
-                positional.Enqueue(word);
+                positional.Enqueue(token);
             }
         }
 
@@ -87,20 +88,32 @@ internal sealed class Operands
         foreach (var operand in _operands)
         {
             var named = parseResult.GetResult(operand.Option) is { Implicit: false } ? parseResult.GetValue(operand.Option) : null;
-            values[operand.Name] = named ?? (positional.Count > 0 ? positional.Dequeue() : null);
+            values[operand.Name] = named ?? (positional.Count > 0 ? positional.Dequeue().Value : null);
         }
 
-        var rest = new List<string>();
-        if (_restOption is not null)
+        if (_restOption is null)
         {
-            rest.AddRange(parseResult.GetValue(_restOption) ?? []);
-            rest.AddRange(positional);
-        }
-        else if (positional.Count > 0)
-        {
-            throw new ParseUsageException($"unexpected data '{positional.Peek()}'");
+            return positional.Count > 0
+                ? throw new ParseUsageException($"unexpected data '{positional.Peek().Value}'")
+                : (values, []);
         }
 
-        return (values, rest);
+        // virsh keeps --diskspec values and trailing words in the order they were typed.
+        var trailing = (parseResult.GetResult(_restOption)?.Tokens ?? []).Concat(positional).ToList();
+        var order = parseResult.Tokens;
+        int Position(Token t)
+        {
+            for (var i = 0; i < order.Count; i++)
+            {
+                if (ReferenceEquals(order[i], t))
+                {
+                    return i;
+                }
+            }
+
+            return int.MaxValue;
+        }
+
+        return (values, trailing.OrderBy(Position).Select(t => t.Value).ToList());
     }
 }
