@@ -10,6 +10,9 @@ internal static class ErrorClassifier
         OperationCanceledException => SnapshotErrorKind.Cancelled,
         DomainNotFoundException or SnapshotNotFoundException => SnapshotErrorKind.NotFound,
         UnsupportedConfigurationException => SnapshotErrorKind.NotSupported,
+        // virCheckFlags: a driver that lacks a flag says so with VIR_ERR_INVALID_ARG.
+        LibvirtException { Code: LibvirtErrorCode.InvalidArg } l when l.Message.StartsWith("unsupported flags", StringComparison.Ordinal)
+            => SnapshotErrorKind.NotSupported,
         LibvirtException l => l.Code switch
         {
             LibvirtErrorCode.NoSupport or LibvirtErrorCode.ArgumentUnsupported or LibvirtErrorCode.OperationUnsupported

@@ -64,9 +64,21 @@ public sealed partial class SnapshotEngine : IDisposable
             Connection.Dispose();
     }
 
+    /// <summary>The domain by UUID or name, as virsh's "domain name, id or uuid" (IDs: not yet).</summary>
     private LibvirtDomain Domain(string domain)
     {
         ArgumentException.ThrowIfNullOrEmpty(domain);
+        if (Guid.TryParse(domain, out var uuid))
+        {
+            try
+            {
+                return Connection.LookupDomain(uuid);
+            }
+            catch (DomainNotFoundException)
+            {
+                // A domain may be named like a UUID: fall back to the name, as virsh does.
+            }
+        }
         return Connection.LookupDomain(domain);
     }
 

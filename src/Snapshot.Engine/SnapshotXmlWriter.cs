@@ -1,76 +1,82 @@
 using System.Text;
-using System.Xml;
 
 namespace Snapshot.Engine;
 
 /// <summary>
-/// Builds the &lt;domainsnapshot&gt; XML that snapshot-create-as sends, with a real XML writer so that
-/// any name or path (quotes, ampersands, angle brackets) round-trips and can never inject markup.
+/// Builds the &lt;domainsnapshot&gt; XML that snapshot-create-as sends, byte for byte as virsh builds
+/// it (two-space indent, single-quoted attributes, <c>&lt;x/&gt;</c> for empty elements, an empty
+/// request as an open and a close tag). Every value is escaped (<c>&amp; &lt; &gt; ' "</c>), so no
+/// name or path can inject markup.
 /// </summary>
 internal static class SnapshotXmlWriter
 {
-    private static readonly XmlWriterSettings Settings = new()
-    {
-        OmitXmlDeclaration = true,
-        Indent = true,
-        IndentChars = "  ",
-        NewLineChars = "\n",
-        Encoding = new UTF8Encoding(false),
-    };
-
     public static string Build(SnapshotCreateOptions options)
     {
-        var text = new StringBuilder();
-        using (var xml = XmlWriter.Create(text, Settings))
+        var xml = new StringBuilder("<domainsnapshot>\n");
+        if (options.Name is not null)
+            xml.Append("  <name>").Append(Escape(options.Name)).Append("</name>\n");
+        if (options.Description is not null)
+            xml.Append("  <description>").Append(Escape(options.Description)).Append("</description>\n");
+        if (options.Memory is { } memory)
         {
-            xml.WriteStartElement("domainsnapshot");
-            if (options.Name is not null)
-                xml.WriteElementString("name", options.Name);
-            if (options.Description is not null)
-                xml.WriteElementString("description", options.Description);
-            if (options.Memory is { } memory)
-            {
-                xml.WriteStartElement("memory");
-                WriteOptionalAttribute(xml, "snapshot", memory.Snapshot);
-                WriteOptionalAttribute(xml, "file", memory.File);
-                xml.WriteEndElement();
-            }
-            if (options.Disks.Count > 0)
-            {
-                xml.WriteStartElement("disks");
-                foreach (var disk in options.Disks)
-                    WriteDisk(xml, disk);
-                xml.WriteEndElement();
-            }
-            xml.WriteEndElement();
+            xml.Append("  <memory");
+            Attribute(xml, "snapshot", memory.Snapshot);
+            Attribute(xml, "file", memory.File);
+            xml.Append("/>\n");
         }
-        return text.Append('\n').ToString();
+        if (options.Disks.Count > 0)
+        {
+            xml.Append("  <disks>\n");
+            foreach (var disk in options.Disks)
+                WriteDisk(xml, disk);
+            xml.Append("  </disks>\n");
+        }
+        return xml.Append("</domainsnapshot>\n").ToString();
     }
 
-    private static void WriteDisk(XmlWriter xml, DiskSpec disk)
+    private static void WriteDisk(StringBuilder xml, DiskSpec disk)
     {
-        xml.WriteStartElement("disk");
-        xml.WriteAttributeString("name", disk.Name);
-        WriteOptionalAttribute(xml, "snapshot", disk.Snapshot);
-        WriteOptionalAttribute(xml, "type", disk.SourceType);
+        xml.Append("    <disk");
+        Attribute(xml, "name", disk.Name);
+        Attribute(xml, "snapshot", disk.Snapshot);
+        Attribute(xml, "type", disk.SourceType);
+        if (disk.Driver is null && disk.File is null)
+        {
+            xml.Append("/>\n");
+            return;
+        }
+        xml.Append(">\n");
         if (disk.Driver is not null)
-        {
-            xml.WriteStartElement("driver");
-            xml.WriteAttributeString("type", disk.Driver);
-            xml.WriteEndElement();
-        }
+            xml.Append("      <driver type='").Append(Escape(disk.Driver)).Append("'/>\n");
         if (disk.File is not null)
-        {
-            xml.WriteStartElement("source");
-            xml.WriteAttributeString(disk.SourceType == "block" ? "dev" : "file", disk.File);
-            xml.WriteEndElement();
-        }
-        xml.WriteEndElement();
+            xml.Append("      <source ").Append(disk.SourceType == "block" ? "dev" : "file").Append("='").Append(Escape(disk.File)).Append("'/>\n");
+        xml.Append("    </disk>\n");
     }
 
-    private static void WriteOptionalAttribute(XmlWriter xml, string name, string? value)
+    private static void Attribute(StringBuilder xml, string name, string? value)
     {
         if (value is not null)
-            xml.WriteAttributeString(name, value);
+            xml.Append(' ').Append(name).Append("='").Append(Escape(value)).Append('\'');
+    }
+
+    /// <summary>virBufferEscapeString's escaping.</summary>
+    private static string Escape(string value)
+    {
+        if (value.AsSpan().IndexOfAny("&<>'\"") < 0)
+            return value;
+        var sb = new StringBuilder(value.Length + 16);
+        foreach (var c in value)
+        {
+            sb.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '\'' => "&apos;",
+                '"' => "&quot;",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
     }
 }

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
+using P = Snapshot.Cli.Commands.SnapshotCreate.SnapshotCreateCommandParser;
+
+namespace Snapshot.Cli.Commands.SnapshotCreate;
+
+/// <summary>snapshot-create: a snapshot from an XML file (or an empty <c>&lt;domainsnapshot/&gt;</c>).</summary>
+internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptions globals)
+    : CliCommand(parseResult, globals, "snapshot-create")
+{
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    {
+        var (values, _) = P.Operands.Resolve(ParseResult);
+        var domain = Require(values["domain"], "domain");
+        var file = values["xmlfile"];
+        var modifiers = P.Modifiers.Read(ParseResult) with
+        {
+            Redefine = ParseResult.GetValue(P.Redefine),
+            Current = ParseResult.GetValue(P.Current),
+        };
+
+        using var engine = ctx.Connect();
+        var xml = file is null ? "<domainsnapshot/>" : ReadXml(file);
+        var created = await CreateRunner.RunAsync(ctx, engine, progress => engine.CreateFromXmlAsync(domain, xml, modifiers, progress, ct));
+
+        ctx.WriteJson(SnapshotJson.From(created), CliJsonContext.Default.SnapshotJson);
+        ctx.PrintExtra(file is null ? $"Domain snapshot {created.Name} created" : $"Domain snapshot {created.Name} created from '{file}'");
+        return ExitCodes.Success;
+    }
+
+    private static string ReadXml(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+                UnauthorizedAccessException => "Permission denied",
+                _ => e.Message,
+            };
+            throw CliErrors.Usage($"Failed to open file '{file}': {reason}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
+using P = Snapshot.Cli.Commands.SnapshotCurrent.SnapshotCurrentCommandParser;
+
+namespace Snapshot.Cli.Commands.SnapshotCurrent;
+
+/// <summary>snapshot-current: show the current snapshot (XML or name), or make one current.</summary>
+internal sealed class SnapshotCurrentCommand(ParseResult parseResult, GlobalOptions globals)
+    : CliCommand(parseResult, globals, "snapshot-current")
+{
+    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    {
+        var (values, _) = P.Operands.Resolve(ParseResult);
+        var domain = Require(values["domain"], "domain");
+        var setName = values["snapshotname"];
+        var nameOnly = ParseResult.GetValue(P.Name);
+        var secure = ParseResult.GetValue(P.SecurityInfo);
+        CliErrors.ThrowIfBoth(nameOnly, "name", setName is not null, "snapshotname");
+
+        using var engine = ctx.Connect(readOnly: setName is null && !secure);
+        if (setName is not null)
+        {
+            var made = engine.SetCurrent(domain, setName);
+            ctx.WriteJson(SnapshotJson.From(made), CliJsonContext.Default.SnapshotJson);
+            ctx.PrintExtra($"Snapshot {setName} set as current");
+            return Task.FromResult(ExitCodes.Success);
+        }
+
+        if (nameOnly)
+        {
+            var current = engine.GetCurrent(domain) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
+            ctx.WriteJson(new NameJson(current.Name), CliJsonContext.Default.NameJson);
+            ctx.Print(current.Name);
+            return Task.FromResult(ExitCodes.Success);
+        }
+
+        var xml = engine.GetCurrentXml(domain, secure) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
+        ctx.WriteJson(new XmlJson(ctx.Json ? engine.GetCurrent(domain)?.Name : null, xml), CliJsonContext.Default.XmlJson);
+        ctx.Print(xml);
+        return Task.FromResult(ExitCodes.Success);
+    }
+}

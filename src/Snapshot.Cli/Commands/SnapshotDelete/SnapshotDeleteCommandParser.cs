@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Snapshot.Cli.Common;
+
+namespace Snapshot.Cli.Commands.SnapshotDelete;
+
+/// <summary>snapshot-delete's symbols and wiring.</summary>
+internal static class SnapshotDeleteCommandParser
+{
+    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand SnapshotName = new("snapshotname", "snapshot name");
+    public static readonly Option<bool> Current = new("--current") { Description = "delete current snapshot" };
+    public static readonly Option<bool> Children = new("--children") { Description = "delete snapshot and all children" };
+    public static readonly Option<bool> ChildrenOnly = new("--children-only") { Description = "delete children but not snapshot" };
+    public static readonly Option<bool> Metadata = new("--metadata") { Description = "delete only libvirt metadata, leaving snapshot contents behind" };
+    public static readonly Operands Operands = new([Domain, SnapshotName]);
+
+    public static Command GetCommand(GlobalOptions globals)
+    {
+        var command = new Command("snapshot-delete", "Delete a domain snapshot");
+        Operands.AddTo(command);
+        command.Options.Add(Current);
+        command.Options.Add(Children);
+        command.Options.Add(ChildrenOnly);
+        command.Options.Add(Metadata);
+        command.SetAction((parseResult, ct) => new SnapshotDeleteCommand(parseResult, globals).ExecuteAsync(ct));
+        return command;
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
+using P = Snapshot.Cli.Commands.SnapshotInfo.SnapshotInfoCommandParser;
+
+namespace Snapshot.Cli.Commands.SnapshotInfo;
+
+/// <summary>snapshot-info: virsh's <c>%-15s %s</c> lines.</summary>
+internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions globals)
+    : CliCommand(parseResult, globals, "snapshot-info")
+{
+    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    {
+        var (values, _) = P.Operands.Resolve(ParseResult);
+        var domain = Require(values["domain"], "domain");
+        var current = ParseResult.GetValue(P.Current);
+        SnapshotLookup.Check(values["snapshotname"], current, "snapshotname", exclusive: true);
+
+        using var engine = ctx.Connect(readOnly: true);
+        var name = SnapshotLookup.Resolve(engine, domain, values["snapshotname"], current, "snapshotname", exclusive: true);
+        var details = engine.GetInfo(domain, name);
+        var s = details.Snapshot;
+
+        ctx.WriteJson(new SnapshotInfoJson(SnapshotJson.From(s), details.Children, details.Descendants, details.HasMetadata), CliJsonContext.Default.SnapshotInfoJson);
+
+        var sb = new StringBuilder();
+        Line(sb, "Name:", s.Name);
+        Line(sb, "Domain:", s.Domain);
+        Line(sb, "Current:", VirshFormat.YesNo(s.IsCurrent));
+        Line(sb, "State:", s.State);
+        Line(sb, "Location:", VirshFormat.Location(s.Location));
+        Line(sb, "Parent:", s.Parent ?? "-");
+        Line(sb, "Children:", details.Children.ToString(CultureInfo.InvariantCulture));
+        Line(sb, "Descendants:", details.Descendants.ToString(CultureInfo.InvariantCulture));
+        Line(sb, "Metadata:", VirshFormat.YesNo(details.HasMetadata));
+        ctx.Print(sb.ToString());
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static void Line(StringBuilder sb, string label, string value) => sb.Append(label.PadRight(15)).Append(' ').Append(value).Append('\n');
+}

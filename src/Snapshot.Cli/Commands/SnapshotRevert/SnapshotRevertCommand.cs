@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
+using Snapshot.Engine;
+using P = Snapshot.Cli.Commands.SnapshotRevert.SnapshotRevertCommandParser;
+
+namespace Snapshot.Cli.Commands.SnapshotRevert;
+
+/// <summary>snapshot-revert.</summary>
+internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptions globals)
+    : CliCommand(parseResult, globals, "snapshot-revert")
+{
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    {
+        var (values, _) = P.Operands.Resolve(ParseResult);
+        var domain = Require(values["domain"], "domain");
+        var current = ParseResult.GetValue(P.Current);
+        var name = values["snapshotname"];
+        SnapshotLookup.Check(name, current, "snapshotname", exclusive: true);
+        var running = ParseResult.GetValue(P.Running);
+        var paused = ParseResult.GetValue(P.Paused);
+        if (running && paused)
+        {
+            // libvirt's own wording for the two flags.
+            throw CliErrors.Usage("Flags 'VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING' and 'VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED' are mutually exclusive");
+        }
+
+        var options = new SnapshotRevertOptions
+        {
+            Target = running ? RevertTarget.Running : paused ? RevertTarget.Paused : RevertTarget.AsSnapshot,
+            Force = ParseResult.GetValue(P.Force),
+            DiscardDescendants = ParseResult.GetValue(P.DiscardDescendants),
+        };
+
+        using var engine = ctx.Connect();
+        var reverted = await engine.RevertAsync(domain, name, options, ct);
+        ctx.WriteJson(SnapshotJson.From(reverted), CliJsonContext.Default.SnapshotJson);
+        ctx.PrintExtra($"Domain snapshot {reverted.Name} reverted\n");
+        return ExitCodes.Success;
+    }
+}

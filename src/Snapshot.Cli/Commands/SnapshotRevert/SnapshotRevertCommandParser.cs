@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Snapshot.Cli.Common;
+
+namespace Snapshot.Cli.Commands.SnapshotRevert;
+
+/// <summary>snapshot-revert's symbols and wiring.</summary>
+internal static class SnapshotRevertCommandParser
+{
+    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand SnapshotName = new("snapshotname", "snapshot name");
+    public static readonly Option<bool> Current = new("--current") { Description = "revert to current snapshot" };
+    public static readonly Option<bool> Running = new("--running") { Description = "after reverting, change state to running" };
+    public static readonly Option<bool> Paused = new("--paused") { Description = "after reverting, change state to paused" };
+    public static readonly Option<bool> Force = new("--force") { Description = "try harder on risky reverts" };
+    public static readonly Option<bool> DiscardDescendants = new("--discard-descendants")
+    {
+        Description = "delete the snapshot's descendants and the files only they use (virt-snap)",
+    };
+
+    public static readonly Operands Operands = new([Domain, SnapshotName]);
+
+    public static Command GetCommand(GlobalOptions globals)
+    {
+        var command = new Command("snapshot-revert", "Revert a domain to a snapshot");
+        Operands.AddTo(command);
+        command.Options.Add(Current);
+        command.Options.Add(Running);
+        command.Options.Add(Paused);
+        command.Options.Add(Force);
+        command.Options.Add(DiscardDescendants);
+        command.SetAction((parseResult, ct) => new SnapshotRevertCommand(parseResult, globals).ExecuteAsync(ct));
+        return command;
+    }
+}

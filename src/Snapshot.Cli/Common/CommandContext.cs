@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Snapshot.Cli.Output;
+using Snapshot.Engine;
+
+namespace Snapshot.Cli.Common;
+
+/// <summary>What one command invocation works with: its parse result, the writers and the global options.</summary>
+internal sealed class CommandContext : IDisposable
+{
+    private ILoggerFactory? _loggerFactory;
+
+    public CommandContext(ParseResult parseResult, GlobalOptions globals, string commandName)
+    {
+        ParseResult = parseResult;
+        CommandName = commandName;
+        Out = parseResult.InvocationConfiguration.Output;
+        Err = parseResult.InvocationConfiguration.Error;
+        Json = parseResult.GetValue(globals.Json);
+        Quiet = parseResult.GetValue(globals.Quiet);
+        Verbose = parseResult.GetValue(globals.Verbose);
+        Uri = parseResult.GetValue(globals.Connect) ?? NullIfEmpty(Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI"));
+    }
+
+    public ParseResult ParseResult { get; }
+
+    public string CommandName { get; }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Err { get; }
+
+    public bool Json { get; }
+
+    public bool Quiet { get; }
+
+    public bool Verbose { get; }
+
+    /// <summary>The connection URI: <c>-c</c>, else <c>LIBVIRT_DEFAULT_URI</c>, else null (libvirt's default).</summary>
+    public string? Uri { get; }
+
+    /// <summary>Whether stdout is an interactive terminal (progress is drawn only then).</summary>
+    public bool OutputIsTerminal => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected;
+
+    public SnapshotEngine Connect(bool readOnly = false)
+    {
+        if (Verbose)
+        {
+            _loggerFactory ??= LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Debug)
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        }
+
+        return SnapshotEngine.Connect(Uri, _loggerFactory, readOnly);
+    }
+
+    /// <summary>virsh's <c>vshPrint</c>: always printed in text mode.</summary>
+    public void Print(string text)
+    {
+        if (!Json)
+        {
+            Out.Write(text);
+        }
+    }
+
+    /// <summary>virsh's <c>vshPrintExtra</c>: informational, dropped by <c>--quiet</c>.</summary>
+    public void PrintExtra(string text)
+    {
+        if (!Json && !Quiet)
+        {
+            Out.Write(text);
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> in the JSON envelope (JSON mode only).</summary>
+    public void WriteJson<T>(T data, JsonTypeInfo<T> typeInfo)
+    {
+        if (Json)
+        {
+            JsonOutput.WriteEnvelope(Out, CommandName, data, typeInfo);
+        }
+    }
+
+    /// <summary>Reports a failure (one line on stderr; the error envelope in JSON mode) and returns its exit code.</summary>
+    public int ReportError(Exception error)
+    {
+        var kind = error switch
+        {
+            ParseUsageException => SnapshotErrorKind.BadInput,
+            SnapshotException s => s.Kind,
+            OperationCanceledException => SnapshotErrorKind.Cancelled,
+            _ => SnapshotEngine.Classify(error),
+        };
+        var message = error is OperationCanceledException && kind == SnapshotErrorKind.Cancelled
+            ? "operation cancelled"
+            : OneLine(error.Message);
+        Err.Write($"error: {message}\n");
+        if (Verbose)
+        {
+            Err.Write(error.ToString());
+            Err.Write('\n');
+        }
+
+        if (Json)
+        {
+            JsonOutput.WriteError(Out, kind, message);
+        }
+
+        return ExitCodes.FromKind(kind);
+    }
+
+    public void Dispose() => _loggerFactory?.Dispose();
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using Snapshot.Engine;
+
+namespace Snapshot.Cli.Output;
+
+/// <summary>A snapshot in JSON (the <c>data</c> of list items, create, revert, current, ...).</summary>
+internal sealed record SnapshotJson(
+    string Name,
+    string Domain,
+    string? Description,
+    string State,
+    string CreationTime,
+    long CreationTimeUnix,
+    string? Parent,
+    bool Current,
+    string Location,
+    string? Memory,
+    string? MemoryFile,
+    IReadOnlyList<DiskJson> Disks)
+{
+    public static SnapshotJson From(SnapshotInfo s) => new(
+        s.Name,
+        s.Domain,
+        s.Description,
+        s.State,
+        s.CreationTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        s.CreationTimeUnix,
+        s.Parent,
+        s.IsCurrent,
+        VirshFormat.Location(s.Location),
+        s.MemorySnapshot,
+        s.MemoryFile,
+        s.Disks.Select(d => new DiskJson(d.Name, d.Snapshot, d.Driver, d.File)).ToList());
+}
+
+internal sealed record DiskJson(string Name, string? Snapshot, string? Driver, string? File);
+
+/// <summary>snapshot-info's data.</summary>
+internal sealed record SnapshotInfoJson(SnapshotJson Snapshot, int Children, int Descendants, bool Metadata);
+
+/// <summary>A name alone (snapshot-current --name, snapshot-parent).</summary>
+internal sealed record NameJson(string Name);
+
+/// <summary>An XML document (snapshot-dumpxml, snapshot-current, snapshot-create-as --print-xml).</summary>
+internal sealed record XmlJson(string? Name, string Xml);
+
+/// <summary>snapshot-delete's data.</summary>
+internal sealed record DeletedJson(string Name, string Mode, bool MetadataOnly);
+
+/// <summary>version's data.</summary>
+internal sealed record VersionJson(string Library, string? Daemon, string HypervisorType, string Hypervisor);
+
+/// <summary>One lifecycle event (event --json prints one envelope per event).</summary>
+internal sealed record EventJson(string Domain, Guid Uuid, string Event, string Detail, int EventCode, int DetailCode, string Time);
+
+/// <summary>The last envelope of event: how the loop ended.</summary>
+internal sealed record EventSummaryJson(int EventsReceived, string End);
+
+/// <summary>The instant-snapshot notice, printed as soon as the snapshot point is taken.</summary>
+internal sealed record SnapshotPointJson(string Time, long GuestPausedMs);
+
+/// <summary>The <c>error</c> member of the error envelope.</summary>
+internal sealed record ErrorJson(string Kind, string Message);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SnapshotJson))]
+[JsonSerializable(typeof(List<SnapshotJson>))]
+[JsonSerializable(typeof(SnapshotInfoJson))]
+[JsonSerializable(typeof(NameJson))]
+[JsonSerializable(typeof(XmlJson))]
+[JsonSerializable(typeof(DeletedJson))]
+[JsonSerializable(typeof(VersionJson))]
+[JsonSerializable(typeof(EventJson))]
+[JsonSerializable(typeof(EventSummaryJson))]
+[JsonSerializable(typeof(SnapshotPointJson))]
+[JsonSerializable(typeof(ErrorJson))]
+[JsonSerializable(typeof(List<string>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using Snapshot.Engine;
+
+namespace Snapshot.Cli.Output;
+
+/// <summary>Small formatting rules virsh applies on the client side.</summary>
+internal static class VirshFormat
+{
+    /// <summary>strftime("%Y-%m-%d %H:%M:%S %z") in the local time zone.</summary>
+    public static string CreationTime(long unixSeconds) => LocalTime(DateTimeOffset.FromUnixTimeSeconds(unixSeconds), withMilliseconds: false);
+
+    /// <summary>Local time as <c>%Y-%m-%d %H:%M:%S[.mmm] %z</c>.</summary>
+    public static string LocalTime(DateTimeOffset time, bool withMilliseconds)
+    {
+        var local = TimeZoneInfo.ConvertTime(time, TimeZoneInfo.Local);
+        var offset = local.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        offset = offset.Duration();
+        var clock = local.ToString(withMilliseconds ? "yyyy-MM-dd HH:mm:ss.fff" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{clock} {sign}{offset.Hours:00}{offset.Minutes:00}");
+    }
+
+    /// <summary>virTimeStringNowRaw: UTC, <c>%Y-%m-%d %H:%M:%S.mmm+0000</c> (event --timestamp).</summary>
+    public static string EventTimestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+0000";
+
+    /// <summary>
+    /// virsh's list order when not topological: names compared like g_ascii_strcasecmp (bytes of the
+    /// UTF-8 name, ASCII letters folded to lower case).
+    /// </summary>
+    public static int CompareNames(string a, string b)
+    {
+        var x = Encoding.UTF8.GetBytes(a);
+        var y = Encoding.UTF8.GetBytes(b);
+        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        {
+            var c = Fold(x[i]) - Fold(y[i]);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return x.Length - y.Length;
+
+        static int Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b;
+    }
+
+    public static List<SnapshotInfo> SortByName(IEnumerable<SnapshotInfo> snapshots)
+    {
+        var list = snapshots.ToList();
+        var order = list.Select((s, i) => (s, i)).ToList();
+        order.Sort((p, q) => CompareNames(p.s.Name, q.s.Name) is var c && c != 0 ? c : p.i - q.i);
+        return order.ConvertAll(p => p.s);
+    }
+
+    public static string Location(SnapshotLocation location) => location == SnapshotLocation.External ? "external" : "internal";
+
+    public static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>virsh's three-part version (<c>%d.%d.%d</c>).</summary>
+    public static string Version(Version v) =>
+        string.Create(CultureInfo.InvariantCulture, $"{v.Major}.{Math.Max(v.Minor, 0)}.{Math.Max(v.Build, 0)}");
+}
