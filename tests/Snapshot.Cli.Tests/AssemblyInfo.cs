@@ -1,1 +1,2 @@
-namespace Snapshot.Cli.Tests;
+// libvirt and its guests exist only on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

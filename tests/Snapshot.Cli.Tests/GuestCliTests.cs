@@ -1,0 +1,98 @@
+using Snapshot.TestGuest;
+
+namespace Snapshot.Cli.Tests;
+
+/// <summary>virt-snap against a real running TCG guest on qemu:///system, beside virsh on the same daemon.</summary>
+[Collection("vm")]
+public sealed class GuestCliTests
+{
+    private const string Uri = "qemu:///system";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Classic_snapshots_created_listed_reverted_and_deleted_through_virt_snap_as_virsh_shows_them()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "cli-classic" });
+        var d = guest.DomainName;
+        string Dir(string file) => Path.Combine(guest.Directory, file);
+
+        // Internal, with memory: reverting brings the sequence back.
+        var before = guest.LatestSequence();
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", d, "internal", "first point")).Should().Be("Domain snapshot internal created\n");
+        var after = guest.LatestSequence();
+        await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
+        var mark = guest.Mark();
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-revert", d, "internal")).Should().Be("Domain snapshot internal reverted\n\n");
+        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().BeInRange(before + 1, after + 1);
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-delete", d, "internal")).Should().Be("Domain snapshot internal deleted\n\n");
+
+        // External with memory, then disk-only on top of it.
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", d, "full & \"memory\"",
+            "--memspec", $"file={Dir("full.mem")},snapshot=external",
+            "--diskspec", $"vda,snapshot=external,file={Dir("full.qcow2")}"));
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", "--domain", d, "--name", "disk-only", "--disk-only", "--atomic",
+            "--diskspec", $"vda,file={Dir("disk-only.qcow2")}"));
+
+        string[][] views =
+        [
+            ["snapshot-list", d], ["snapshot-list", d, "--parent"], ["snapshot-list", d, "--tree"], ["snapshot-list", d, "--name"],
+            ["snapshot-list", d, "--external"], ["snapshot-list", d, "--disk-only"], ["snapshot-list", d, "--leaves"],
+            ["snapshot-info", d, "full & \"memory\""], ["snapshot-info", d, "--current"], ["snapshot-current", d, "--name"],
+            ["snapshot-parent", d, "disk-only"], ["snapshot-dumpxml", d, "disk-only"],
+        ];
+        foreach (var view in views)
+        {
+            var ours = VirtSnap.Run(["-c", Uri, .. view]);
+            var theirs = Virsh.Run(["-c", Uri, .. view]);
+            theirs.ExitCode.Should().Be(0, theirs.Err);
+            ours.Should().Be(theirs, $"virt-snap {string.Join(' ', view)} prints what virsh prints");
+        }
+        Virsh.Run("-c", Uri, "snapshot-info", d, "disk-only").Out.Should().Contain("Location:       external");
+
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-delete", d, "disk-only")).Should().Be("Domain snapshot disk-only deleted\n\n");
+        Virsh.Run("-c", Uri, "snapshot-list", d, "--name").Out.Should().Be("full & \"memory\"\n\n");
+        var mark2 = guest.Mark();
+        await guest.WaitForSequenceAfterAsync(mark2, _ => true, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_with_its_code_and_one_line_leaving_domain_and_snapshots_unchanged()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "cli-bad" });
+        var d = guest.DomainName;
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", d, "keep"));
+        var domainXml = Virsh.Run("-c", Uri, "dumpxml", d).Out;
+        var listing = Virsh.Run("-c", Uri, "snapshot-list", d).Out;
+
+        (string[] Args, int Code)[] cases =
+        [
+            (["snapshot-info", d, "missing"], 3),
+            (["snapshot-revert", d, "missing"], 3),
+            (["snapshot-list", "no-such-domain"], 3),
+            (["snapshot-create-as", d, "q", "--quiesce"], 2),
+            (["snapshot-create-as", d, "m", "--disk-only", "--memspec", Path.Combine(guest.Directory, "m.mem")], 2),
+            (["snapshot-create-as", d, "bad", "--memspec", "relative"], 2),
+            (["snapshot-create-as", d, "i", "--instant"], 2),
+            (["snapshot-list", d, "--bogus"], 2),
+        ];
+        foreach (var (args, code) in cases)
+        {
+            var result = VirtSnap.Run(["-c", Uri, .. args]);
+            result.ExitCode.Should().Be(code, string.Join(' ', args));
+            result.Err.Should().StartWith("error: ").And.EndWith("\n");
+            result.Err.TrimEnd('\n').Should().NotContain("\n", "one line per error: {0}", string.Join(' ', args));
+        }
+
+        Virsh.Run("-c", Uri, "dumpxml", d).Out.Should().Be(domainXml);
+        Virsh.Run("-c", Uri, "snapshot-list", d).Out.Should().Be(listing);
+        Virsh.Run("-c", Uri, "domstate", d).Out.Should().Be("running\n\n");
+    }
+
+    private static string Ok(CommandOutput result)
+    {
+        result.Err.Should().BeEmpty();
+        result.ExitCode.Should().Be(0);
+        return result.Out;
+    }
+}
