@@ -30,11 +30,13 @@ public sealed unsafe class LibvirtConnection : IDisposable
     /// <summary>The canonical URI of this connection (<c>virConnectGetURI</c>).</summary>
     public string Uri => LibvirtError.CheckOwned(Interop.Libvirt.virConnectGetURI(Handle), nameof(Interop.Libvirt.virConnectGetURI));
 
+    /// <summary>The hypervisor host's name (<c>virConnectGetHostname</c>).</summary>
     public string Hostname => LibvirtError.CheckOwned(Interop.Libvirt.virConnectGetHostname(Handle), nameof(Interop.Libvirt.virConnectGetHostname));
 
     /// <summary>The driver's name, e.g. "QEMU" or "TEST" (<c>virConnectGetType</c>).</summary>
     public string HypervisorType => LibvirtError.CheckBorrowed(Interop.Libvirt.virConnectGetType(Handle), nameof(Interop.Libvirt.virConnectGetType));
 
+    /// <summary>The hypervisor's version, e.g. QEMU's; 0.0.0 when the driver has none (<c>virConnectGetVersion</c>).</summary>
     public Version HypervisorVersion
     {
         get
@@ -54,6 +56,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
         }
     }
 
+    /// <summary>Whether the connection is still usable (<c>virConnectIsAlive</c>).</summary>
     public bool IsAlive => LibvirtError.CheckBool(Interop.Libvirt.virConnectIsAlive(Handle), nameof(Interop.Libvirt.virConnectIsAlive));
 
     /// <summary>
@@ -80,6 +83,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return new LibvirtConnection(handle);
     }
 
+    /// <summary>The host's capabilities XML (<c>virConnectGetCapabilities</c>).</summary>
     public string GetCapabilities() =>
         LibvirtError.CheckOwned(Interop.Libvirt.virConnectGetCapabilities(Handle), nameof(Interop.Libvirt.virConnectGetCapabilities));
 
@@ -100,6 +104,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return new LibvirtDomain(this, handle);
     }
 
+    /// <summary>The domains that pass <paramref name="flags"/>, all of them with none (<c>virConnectListAllDomains</c>). Dispose each.</summary>
     public IReadOnlyList<LibvirtDomain> ListAllDomains(ListDomainsFlags flags = 0)
     {
         var count = LibvirtError.Check(Interop.Libvirt.virConnectListAllDomains(Handle, out var domains, (uint)flags), nameof(Interop.Libvirt.virConnectListAllDomains));
@@ -163,6 +168,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
         }
     }
 
+    /// <summary>Closes the connection once no domain or snapshot object uses it any more.</summary>
     public void Dispose() => Handle.Dispose();
 
     internal static Version ToVersion(CULong packed)

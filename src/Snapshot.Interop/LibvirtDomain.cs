@@ -24,6 +24,18 @@ public readonly record struct DomainStateInfo(DomainState State, int Reason)
 }
 
 /// <summary>Progress of a domain's background job (<c>virDomainGetJobInfo</c>); sizes in bytes.</summary>
+/// <param name="Type">The kind of job, <see cref="DomainJobType.None"/> when there is none.</param>
+/// <param name="TimeElapsed">Time since the job started.</param>
+/// <param name="TimeRemaining">Estimated time left.</param>
+/// <param name="DataTotal">Data to process in all (memory and files).</param>
+/// <param name="DataProcessed">Data processed so far.</param>
+/// <param name="DataRemaining">Data left to process.</param>
+/// <param name="MemoryTotal">Guest memory to transfer.</param>
+/// <param name="MemoryProcessed">Guest memory transferred so far.</param>
+/// <param name="MemoryRemaining">Guest memory left to transfer.</param>
+/// <param name="FileTotal">File data to transfer.</param>
+/// <param name="FileProcessed">File data transferred so far.</param>
+/// <param name="FileRemaining">File data left to transfer.</param>
 public sealed record DomainJobInfo(
     DomainJobType Type,
     TimeSpan TimeElapsed,
@@ -48,12 +60,15 @@ public sealed unsafe class LibvirtDomain : IDisposable
         handle.SetParent(connection.Handle);
     }
 
+    /// <summary>The connection the domain was obtained from.</summary>
     public LibvirtConnection Connection { get; }
 
     internal SafeDomainHandle Handle { get; }
 
+    /// <summary>The domain's name (<c>virDomainGetName</c>).</summary>
     public string Name => LibvirtError.CheckBorrowed(Interop.Libvirt.virDomainGetName(Handle), nameof(Interop.Libvirt.virDomainGetName));
 
+    /// <summary>The domain's UUID (<c>virDomainGetUUID</c>).</summary>
     public Guid Uuid
     {
         get
@@ -80,19 +95,24 @@ public sealed unsafe class LibvirtDomain : IDisposable
         }
     }
 
+    /// <summary>Whether the domain is running, paused or otherwise active (<c>virDomainIsActive</c>).</summary>
     public bool IsActive => LibvirtError.CheckBool(Interop.Libvirt.virDomainIsActive(Handle), nameof(Interop.Libvirt.virDomainIsActive));
 
+    /// <summary>Whether the domain has a persistent definition (<c>virDomainIsPersistent</c>).</summary>
     public bool IsPersistent => LibvirtError.CheckBool(Interop.Libvirt.virDomainIsPersistent(Handle), nameof(Interop.Libvirt.virDomainIsPersistent));
 
+    /// <summary>Whether the domain has a current snapshot (<c>virDomainHasCurrentSnapshot</c>).</summary>
     public bool HasCurrentSnapshot =>
         LibvirtError.CheckBool(Interop.Libvirt.virDomainHasCurrentSnapshot(Handle, 0), nameof(Interop.Libvirt.virDomainHasCurrentSnapshot));
 
+    /// <summary>The domain's state and its reason (<c>virDomainGetState</c>).</summary>
     public DomainStateInfo GetState()
     {
         LibvirtError.Check(Interop.Libvirt.virDomainGetState(Handle, out var state, out var reason, 0), nameof(Interop.Libvirt.virDomainGetState));
         return new DomainStateInfo((DomainState)state, reason);
     }
 
+    /// <summary>The domain's XML description (<c>virDomainGetXMLDesc</c>).</summary>
     public string GetXmlDesc(DomainXmlFlags flags = 0) =>
         LibvirtError.CheckOwned(Interop.Libvirt.virDomainGetXMLDesc(Handle, (uint)flags), nameof(Interop.Libvirt.virDomainGetXMLDesc));
 
@@ -104,10 +124,13 @@ public sealed unsafe class LibvirtDomain : IDisposable
     public void Destroy(DomainDestroyFlags flags = 0) =>
         LibvirtError.Check(Interop.Libvirt.virDomainDestroyFlags(Handle, (uint)flags), nameof(Interop.Libvirt.virDomainDestroyFlags));
 
+    /// <summary>Pauses the domain's CPUs (<c>virDomainSuspend</c>).</summary>
     public void Suspend() => LibvirtError.Check(Interop.Libvirt.virDomainSuspend(Handle), nameof(Interop.Libvirt.virDomainSuspend));
 
+    /// <summary>Resumes a paused domain (<c>virDomainResume</c>).</summary>
     public void Resume() => LibvirtError.Check(Interop.Libvirt.virDomainResume(Handle), nameof(Interop.Libvirt.virDomainResume));
 
+    /// <summary>Removes the domain's persistent definition (<c>virDomainUndefineFlags</c>).</summary>
     public void Undefine(DomainUndefineFlags flags = 0) =>
         LibvirtError.Check(Interop.Libvirt.virDomainUndefineFlags(Handle, (uint)flags), nameof(Interop.Libvirt.virDomainUndefineFlags));
 
@@ -118,6 +141,7 @@ public sealed unsafe class LibvirtDomain : IDisposable
         LibvirtError.Check(Interop.Libvirt.virDomainSaveFlags(Handle, path, xml, (uint)flags), nameof(Interop.Libvirt.virDomainSaveFlags));
     }
 
+    /// <summary>Progress of the domain's current background job (<c>virDomainGetJobInfo</c>).</summary>
     public DomainJobInfo GetJobInfo()
     {
         LibvirtError.Check(Interop.Libvirt.virDomainGetJobInfo(Handle, out var info), nameof(Interop.Libvirt.virDomainGetJobInfo));
@@ -156,6 +180,7 @@ public sealed unsafe class LibvirtDomain : IDisposable
         }
     }
 
+    /// <summary>Aborts the domain's current background job (<c>virDomainAbortJob</c>).</summary>
     public void AbortJob() => LibvirtError.Check(Interop.Libvirt.virDomainAbortJob(Handle), nameof(Interop.Libvirt.virDomainAbortJob));
 
     /// <summary>Creates a snapshot from its XML description (<c>virDomainSnapshotCreateXML</c>).</summary>
@@ -166,6 +191,7 @@ public sealed unsafe class LibvirtDomain : IDisposable
         return new LibvirtDomainSnapshot(this, handle);
     }
 
+    /// <summary>The domain's snapshots that pass <paramref name="flags"/> (<c>virDomainListAllSnapshots</c>). Dispose each.</summary>
     public IReadOnlyList<LibvirtDomainSnapshot> ListAllSnapshots(SnapshotListFlags flags = 0)
     {
         var count = LibvirtError.Check(Interop.Libvirt.virDomainListAllSnapshots(Handle, out var snapshots, (uint)flags), nameof(Interop.Libvirt.virDomainListAllSnapshots));
@@ -282,5 +308,6 @@ public sealed unsafe class LibvirtDomain : IDisposable
         return NativeString.TakeOwned(result) ?? string.Empty;
     }
 
+    /// <summary>Releases the domain object (<c>virDomainFree</c>); the domain itself is untouched.</summary>
     public void Dispose() => Handle.Dispose();
 }

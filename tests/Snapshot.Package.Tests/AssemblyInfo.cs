@@ -1,0 +1,2 @@
+// libvirt exists only on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

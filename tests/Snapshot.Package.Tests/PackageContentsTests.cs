@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Xml.Linq;
+
+namespace Snapshot.Package.Tests;
+
+/// <summary>What is inside the three packages.</summary>
+[Collection(PackagesCollection.Name)]
+public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHelper output)
+{
+    // PortableCustomDebugInfoKinds.SourceLink
+    private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    private static List<string> Entries(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        return zip.Entries.Select(e => e.FullName).ToList();
+    }
+
+    private static XElement Nuspec(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XElement.Load(stream);
+    }
+
+    private static XElement Element(XElement parent, string name) => parent.Descendants().First(e => e.Name.LocalName == name);
+
+    [Fact]
+    public void Library_package_holds_the_engine_its_docs_and_a_readme_and_depends_on_the_binding()
+    {
+        output.WriteLine($"packed {packages.Version} in {packages.PackTime.TotalSeconds:F1} s");
+        var entries = Entries(packages.PackagePath("VirtSnap"));
+        entries.Should().Contain(["lib/net10.0/Snapshot.Engine.dll", "lib/net10.0/Snapshot.Engine.xml", "README.md"]);
+
+        var nuspec = Nuspec(packages.PackagePath("VirtSnap"));
+        Element(nuspec, "readme").Value.Should().Be("README.md");
+        Element(nuspec, "license").Value.Should().Be("MIT");
+        var repository = Element(nuspec, "repository");
+        repository.Attribute("type")!.Value.Should().Be("git");
+        repository.Attribute("url")!.Value.Should().StartWith("https://github.com/");
+        repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$");
+        nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value)
+            .Should().Contain("VirtSnap.Interop");
+    }
+
+    [Fact]
+    public void Binding_package_holds_the_interop_assembly_its_docs_and_a_readme()
+    {
+        Entries(packages.PackagePath("VirtSnap.Interop"))
+            .Should().Contain(["lib/net10.0/Snapshot.Interop.dll", "lib/net10.0/Snapshot.Interop.xml", "README.md"]);
+    }
+
+    [Theory]
+    [InlineData("VirtSnap", "Snapshot.Engine")]
+    [InlineData("VirtSnap.Interop", "Snapshot.Interop")]
+    public void Symbol_packages_carry_SourceLink(string id, string assembly)
+    {
+        using var zip = ZipFile.OpenRead(packages.PackagePath(id, "snupkg"));
+        using var pdb = new MemoryStream();
+        using (var stream = zip.GetEntry($"lib/net10.0/{assembly}.pdb")!.Open())
+            stream.CopyTo(pdb);
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var sourceLink = reader.CustomDebugInformation
+            .Select(reader.GetCustomDebugInformation)
+            .Where(c => reader.GetGuid(c.Kind) == SourceLinkKind)
+            .Select(c => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(c.Value)))
+            .Single();
+        output.WriteLine(sourceLink);
+        sourceLink.Should().Contain("https://raw.githubusercontent.com/");
+    }
+
+    [Fact]
+    public void Tool_package_is_a_dotnet_tool_named_virt_snap()
+    {
+        var entries = Entries(packages.PackagePath("virt-snap"));
+        entries.Should().Contain(["tools/net10.0/any/DotnetToolSettings.xml", "tools/net10.0/any/virt-snap.dll",
+            "tools/net10.0/any/Snapshot.Engine.dll", "tools/net10.0/any/Snapshot.Interop.dll", "README.md"]);
+
+        using var zip = ZipFile.OpenRead(packages.PackagePath("virt-snap"));
+        using var stream = zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        var command = XElement.Load(stream).Descendants("Command").Single();
+        command.Attribute("Name")!.Value.Should().Be("virt-snap");
+        command.Attribute("EntryPoint")!.Value.Should().Be("virt-snap.dll");
+
+        var packageTypes = Nuspec(packages.PackagePath("virt-snap")).Descendants().Where(e => e.Name.LocalName == "packageType");
+        packageTypes.Select(e => e.Attribute("name")!.Value).Should().Contain("DotnetTool");
+    }
+}
