@@ -1,1 +1,2 @@
-namespace Snapshot.Interop.Tests;
+global using System.Runtime.InteropServices;
+global using Snapshot.Interop;

@@ -1,1 +1,4 @@
-namespace Snapshot.TestGuest;
+using System.Runtime.Versioning;
+
+// libvirt, QEMU and the test guest are Linux-only.
+[assembly: SupportedOSPlatform("linux")]

@@ -18,6 +18,9 @@ internal static unsafe class LibvirtError
         [LibvirtErrorCode.AuthFailed] = (m, c, d, l) => new AuthenticationFailedException(m, c, d, l),
     };
 
+    /// <summary>Whether this thread has a libvirt error that nobody has read yet.</summary>
+    public static bool HasPendingError => Interop.Libvirt.virGetLastError() != null;
+
     /// <summary>Reads and clears libvirt's last error for this thread and returns it as an exception.</summary>
     public static LibvirtException Last(string function)
     {
