@@ -14,6 +14,9 @@ public sealed unsafe class LibvirtConnection : IDisposable
 
     internal SafeConnectHandle Handle { get; }
 
+    /// <summary>Native lifecycle registrations by domain UUID (<see cref="Guid.Empty"/>: all domains); also their lock.</summary>
+    internal Dictionary<Guid, LifecycleRegistration> LifecycleRegistrations { get; } = [];
+
     /// <summary>The libvirt library's version (<c>virGetVersion</c>).</summary>
     public static Version LibraryVersion
     {
@@ -144,7 +147,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     /// The subscription keeps the connection open until it is disposed.
     /// </summary>
     public IDisposable SubscribeLifecycle(LibvirtDomain? domain, Action<DomainLifecycleEvent> handler) =>
-        LifecycleSubscription.Register(this, domain, handler);
+        LifecycleRegistration.Subscribe(this, domain, handler);
 
     /// <summary>Lifecycle events as an async stream; the registration lives as long as the enumeration.</summary>
     public async IAsyncEnumerable<DomainLifecycleEvent> WatchLifecycleAsync(LibvirtDomain? domain, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -397,6 +397,54 @@ public sealed class TestDriverTests : IDisposable
     }
 
     [Fact]
+    public void Several_subscribers_share_the_native_registration_and_a_failing_handler_harms_no_one()
+    {
+        using var dom = _conn.LookupDomain("test");
+        var first = new BlockingCollection<DomainLifecycleEvent>();
+        var second = new BlockingCollection<DomainLifecycleEvent>();
+        var all = new BlockingCollection<DomainLifecycleEvent>();
+        using var a = _conn.SubscribeLifecycle(dom, first.Add);
+        using var failing = _conn.SubscribeLifecycle(dom, _ => throw new InvalidOperationException("handler bug"));
+        using var b = _conn.SubscribeLifecycle(dom, second.Add);
+        using var everything = _conn.SubscribeLifecycle(null, all.Add);
+
+        dom.Suspend();
+        first.TryTake(out var e1, EventTimeout).Should().BeTrue();
+        second.TryTake(out var e2, EventTimeout).Should().BeTrue();
+        all.TryTake(out var e3, EventTimeout).Should().BeTrue();
+        e1!.Type.Should().Be(DomainEventType.Suspended);
+        e2.Should().Be(e1);
+        e3!.Type.Should().Be(DomainEventType.Suspended);
+
+        a.Dispose();
+        dom.Resume();
+        second.TryTake(out var resumed, EventTimeout).Should().BeTrue();
+        resumed!.Type.Should().Be(DomainEventType.Resumed);
+        first.TryTake(out _, TimeSpan.FromMilliseconds(200)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_subscription_keeps_the_connection_open()
+    {
+        var conn = LibvirtConnection.Open("test:///default");
+        var events = new BlockingCollection<DomainLifecycleEvent>();
+        var subscription = conn.SubscribeLifecycle(null, events.Add);
+        conn.Dispose();
+
+        using (var other = LibvirtConnection.Open("test:///default"))
+        using (var dom = other.DefineDomain(DomainXml("kept-open")))
+        {
+            events.TryTake(out var defined, EventTimeout).Should().BeTrue();
+            defined!.Type.Should().Be(DomainEventType.Defined);
+            defined.DetailValue.Should().Be(DomainEventDefinedDetail.Added);
+            dom.Undefine();
+        }
+
+        subscription.Dispose();
+        subscription.Dispose();
+    }
+
+    [Fact]
     public async Task Connection_is_usable_from_many_threads()
     {
         var tasks = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>

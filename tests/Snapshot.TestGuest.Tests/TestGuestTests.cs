@@ -1,8 +1,9 @@
 using Snapshot.Interop;
+using Xunit.Abstractions;
 
 namespace Snapshot.TestGuest.Tests;
 
-public class TestGuestTests
+public class TestGuestTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -10,6 +11,7 @@ public class TestGuestTests
     public async Task A_busy_guest_keeps_its_disk_in_step_with_the_sequence_it_prints()
     {
         await using var guest = await TestGuest.StartAsync(new TestGuestOptions { MemoryMiB = 512, FillMiB = 256, Purpose = "selftest" });
+        output.WriteLine($"{guest.DomainName}: first seq= {guest.BootTime.TotalSeconds:0.0} s after Create()");
         var start = new LogMark(-1);
         guest.LinesAfter(start).Should().Contain("filled=256").And.Contain("start=0");
 
@@ -87,5 +89,26 @@ public class TestGuestTests
     {
         var start = () => TestGuest.StartAsync(new TestGuestOptions { MemoryMiB = 128, FillMiB = 100 });
         await start.Should().ThrowAsync<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Leftovers_of_a_dead_process_are_removed()
+    {
+        var name = $"virtsnap-leftover-{Guid.NewGuid().ToString("N")[..8]}";
+        var directory = Path.Combine(TestGuest.RootDirectory, name);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "owner"), "999999999 0\n"); // no such process
+        using var connection = LibvirtConnection.Open("qemu:///system");
+        using (connection.DefineDomain($"""
+            <domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory>
+              <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>
+            """))
+        {
+        }
+
+        TestGuest.CleanupLeftovers(includeOrphanDomains: false).Should().BeGreaterThanOrEqualTo(1);
+
+        Directory.Exists(directory).Should().BeFalse();
+        connection.Invoking(c => c.LookupDomain(name)).Should().Throw<DomainNotFoundException>();
     }
 }

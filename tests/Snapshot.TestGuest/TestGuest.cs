@@ -238,7 +238,16 @@ public sealed class TestGuest : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return ValueTask.CompletedTask;
-        RemoveDomain(Connection, DomainName);
+        try
+        {
+            RemoveDomain(Connection, DomainName);
+        }
+#pragma warning disable CA1031 // cleanup never throws
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Complain(DomainName, "could not remove the domain", e);
+        }
         try
         {
             Domain?.Dispose();
@@ -508,7 +517,9 @@ public sealed class TestGuest : IAsyncDisposable
                     System.IO.Directory.Delete(directory, recursive: true);
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // cleanup never throws
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 if (attempt == 3)
                 {
