@@ -15,8 +15,9 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
     public const string CompleteMagic = "LibvirtQemudSave";
     public const string PartialMagic = "LibvirtQemudPart";
 
-    // QEMU's migration stream: "QEVM" then version 3; it ends with QEMU_VM_EOF (0x01), optionally
-    // followed by QEMU_VM_VMDESCRIPTION (0x06), a big-endian uint32 length and that much JSON.
+    // QEMU's migration stream: "QEVM" then version 3; it ends with QEMU_VM_EOF (0x01), or (QEMU 7.2,
+    // seen in libvirt's save images) with QEMU_VM_VMDESCRIPTION (0x06), a big-endian uint32 length and
+    // that much JSON.
     private const uint QemuFileMagic = 0x5145564D;
     private const byte QemuVmEof = 0x01;
     private const byte QemuVmDescription = 0x06;
@@ -76,13 +77,13 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
     {
         if (tail.Length > 0 && tail[^1] == QemuVmEof)
             return true;
-        // EOF, then the VM description: 0x01 0x06 <be32 length> <length bytes of JSON>.
+        // The VM description ends the stream: 0x06 <be32 length> <length bytes of JSON object>.
         for (var i = tail.Length - 6; i >= 0; i--)
         {
-            if (tail[i] != QemuVmEof || tail[i + 1] != QemuVmDescription)
+            if (tail[i] != QemuVmDescription || tail[i + 5] != (byte)'{' || tail[^1] != (byte)'}')
                 continue;
-            var length = BinaryPrimitives.ReadUInt32BigEndian(tail[(i + 2)..]);
-            if (length == (uint)(tail.Length - i - 6))
+            var length = BinaryPrimitives.ReadUInt32BigEndian(tail[(i + 1)..]);
+            if (length == (uint)(tail.Length - i - 5))
                 return true;
         }
         return false;
