@@ -1,20 +1,31 @@
-using Snapshot.Interop;
-
 namespace Snapshot.Engine.Tests.Revert;
 
-/// <summary>Collects what an engine subscriber receives for one domain.</summary>
+/// <summary>Collects what an engine subscriber receives for one domain through <see cref="SnapshotEngine.WatchEventsAsync"/>.</summary>
 internal sealed class EventRecorder : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<DomainLifecycleEvent> _events = [];
-    private readonly IDisposable _subscription;
+    private readonly List<string> _events = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
 
-    public EventRecorder(SnapshotEngine engine, string domain) =>
-        _subscription = engine.Subscribe(domain, e =>
+    // The iterator subscribes during its first MoveNextAsync, which runs before PumpAsync first yields,
+    // so the subscription exists when the constructor returns.
+    public EventRecorder(SnapshotEngine engine, string domain) => _pump = PumpAsync(engine, domain);
+
+    private async Task PumpAsync(SnapshotEngine engine, string domain)
+    {
+        try
         {
-            lock (_gate)
-                _events.Add(e);
-        });
+            await foreach (var e in engine.WatchEventsAsync(domain, _stop.Token))
+            {
+                lock (_gate)
+                    _events.Add($"{e.Type} {e.DetailName}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>The events since the last call, as "Type Detail" strings, after letting late ones arrive.</summary>
     public async Task<List<string>> TakeAsync()
@@ -22,11 +33,16 @@ internal sealed class EventRecorder : IDisposable
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         lock (_gate)
         {
-            var result = _events.Select(e => $"{e.Type} {e.DetailName}").ToList();
+            var result = _events.ToList();
             _events.Clear();
             return result;
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _pump.GetAwaiter().GetResult();
+        _stop.Dispose();
+    }
 }
