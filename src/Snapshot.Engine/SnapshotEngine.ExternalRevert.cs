@@ -42,9 +42,11 @@ public sealed partial class SnapshotEngine
             }
             catch (Exception e)
             {
-                var detail = await RollBackAsync(dom, plan, before, stopped, savedDefinition, overlays.Values, e).ConfigureAwait(false);
+                // Subscribers learn that the guest was stopped, then see the rollback's own events.
                 if (stopped)
                     _events.Publish(Synthesized(dom, RevertEvents.Stopped));
+                suppression.Dispose();
+                var detail = await RollBackAsync(dom, plan, before, stopped, savedDefinition, overlays.Values, e).ConfigureAwait(false);
                 throw new SnapshotException(e is SnapshotException s ? s.Kind : ErrorClassifier.Classify(e), detail, e);
             }
         }

@@ -91,6 +91,19 @@ public sealed class ExternalRevertVmTests
             () => { }, () => { });
         (await events.TakeAsync()).Should().BeEmpty("nothing was touched");
 
+        // A memory stream that passes preflight but that QEMU cannot load: the revert fails after the
+        // guest was stopped, and the guest comes back on its previous disks.
+        var disks = ActiveDisk(guest);
+        CorruptStream(memory);
+        var failing = () => engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("defined again on its previous disks");
+        File.Copy(intact, memory, overwrite: true);
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        ActiveDisk(guest).Should().Be(disks);
+        Directory.GetFiles(dir, "*-revert-*").Should().BeEmpty("the overlays made for the failed revert are deleted");
+        (await events.TakeAsync()).Should().StartWith("Stopped FromSnapshot");
+        await guest.WaitForSequenceAfterAsync(guest.Mark(), _ => true, TimeSpan.FromSeconds(60));
+
         // running -> paused
         await engine.RevertAsync(name, "p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
         guest.Domain.GetState().State.Should().Be(DomainState.Paused);
@@ -154,6 +167,14 @@ public sealed class ExternalRevertVmTests
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
         stream.Write(bytes);
+    }
+
+    private static void CorruptStream(string path)
+    {
+        var header = SaveImageHeader.Read(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.Position = header.StreamOffset + 8;
+        stream.Write(Enumerable.Repeat((byte)0x5A, 4096).ToArray());
     }
 
     private static void Truncate(string path)
