@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// The qcow2 overlays a revert puts on frozen images: their names, their creation with qemu-img
+/// (arguments passed one by one, never through a shell), and the backing chains that decide what a
+/// cleanup may delete.
+/// </summary>
+internal static partial class OverlayImages
+{
+    /// <summary>
+    /// A fresh file name next to <paramref name="frozen"/>: <c>&lt;stem&gt;.&lt;snapshot&gt;-revert-&lt;n&gt;.qcow2</c>,
+    /// with the snapshot name reduced to file-name-safe characters and n the first number not taken.
+    /// </summary>
+    public static string NextName(string frozen, string snapshot, Func<string, bool>? exists = null)
+    {
+        exists ??= File.Exists;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(frozen)) ?? "/";
+        var stem = StripRevertSuffix(Path.GetFileNameWithoutExtension(frozen));
+        var safe = Sanitize(snapshot);
+        for (var n = 1; ; n++)
+        {
+            var candidate = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{stem}.{safe}-revert-{n}.qcow2"));
+            if (!exists(candidate))
+                return candidate;
+        }
+    }
+
+    /// <summary>Letters, digits, '-', '_' and '.' kept; anything else (slashes, spaces, quotes) becomes '_'; never empty or a dot name.</summary>
+    public static string Sanitize(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
+            builder.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        var result = builder.ToString().Trim('.');
+        if (result.Length > 64)
+            result = result[..64];
+        return result.Length == 0 ? "snapshot" : result;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is named like an overlay an earlier revert made.</summary>
+    public static bool IsRevertLayer(string path) => RevertLayerName().IsMatch(Path.GetFileName(path));
+
+    /// <summary>Creates a qcow2 overlay on <paramref name="backing"/>, owned and permitted like it, so QEMU can use it.</summary>
+    public static async Task CreateAsync(string path, string backing, string backingFormat, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path))
+            throw new SnapshotException($"overlay '{path}' already exists; refusing to overwrite it");
+        await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", Path.GetFullPath(backing), path], cancellationToken).ConfigureAwait(false);
+        if (OperatingSystem.IsWindows())
+            return;
+        var mode = File.GetUnixFileMode(backing) | UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(path, mode & ~(UnixFileMode.OtherWrite | UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit));
+        await RunAsync("chown", ["--reference=" + Path.GetFullPath(backing), "--", path], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The file and every image below it (full paths), read with <c>qemu-img info --backing-chain -U</c>.</summary>
+    public static async Task<IReadOnlyList<string>> BackingChainAsync(string path, CancellationToken cancellationToken)
+    {
+        var json = await RunAsync("qemu-img", ["info", "-U", "--backing-chain", "--output=json", path], cancellationToken).ConfigureAwait(false);
+        return ParseChain(json);
+    }
+
+    internal static List<string> ParseChain(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var result = new List<string>();
+        var items = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
+        foreach (var item in items)
+        {
+            if (item.TryGetProperty("filename", out var name) && name.GetString() is { } file)
+                result.Add(Path.GetFullPath(file));
+        }
+        return result;
+    }
+
+    /// <summary>Runs a tool with separate arguments; returns its stdout, or throws with its stderr.</summary>
+    internal static async Task<string> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new SnapshotException($"could not start {tool}");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var output = await stdout.ConfigureAwait(false);
+        var error = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+            throw new SnapshotException($"{tool} {arguments[0]} failed: {error.Trim()}");
+        return output;
+    }
+
+    private static string StripRevertSuffix(string stem)
+    {
+        // Reverting again from a revert layer names the new layer after the original image.
+        var match = RevertStem().Match(stem);
+        return match.Success ? match.Groups[1].Value : stem;
+    }
+
+    [GeneratedRegex(@"\.[A-Za-z0-9_.\-]+-revert-[0-9]+\.qcow2$", RegexOptions.CultureInvariant)]
+    private static partial Regex RevertLayerName();
+
+    [GeneratedRegex(@"^([^.]+)\..*-revert-[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex RevertStem();
+}

@@ -1,0 +1,48 @@
+namespace Snapshot.Engine.Tests.Revert;
+
+/// <summary>Collects what an engine subscriber receives for one domain through <see cref="SnapshotEngine.WatchEventsAsync"/>.</summary>
+internal sealed class EventRecorder : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly List<string> _events = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+
+    // The iterator subscribes during its first MoveNextAsync, which runs before PumpAsync first yields,
+    // so the subscription exists when the constructor returns.
+    public EventRecorder(SnapshotEngine engine, string domain) => _pump = PumpAsync(engine, domain);
+
+    private async Task PumpAsync(SnapshotEngine engine, string domain)
+    {
+        try
+        {
+            await foreach (var e in engine.WatchEventsAsync(domain, _stop.Token))
+            {
+                lock (_gate)
+                    _events.Add($"{e.Type} {e.DetailName}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>The events since the last call, as "Type Detail" strings, after letting late ones arrive.</summary>
+    public async Task<List<string>> TakeAsync()
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        lock (_gate)
+        {
+            var result = _events.ToList();
+            _events.Clear();
+            return result;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _pump.GetAwaiter().GetResult();
+        _stop.Dispose();
+    }
+}

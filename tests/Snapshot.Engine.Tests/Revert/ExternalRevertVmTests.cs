@@ -1,0 +1,195 @@
+using System.Runtime.Versioning;
+using System.Xml.Linq;
+using Snapshot.Interop;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Engine.Tests.Revert;
+
+/// <summary>Reverts a real TCG test guest on qemu:///system to external snapshots taken by virsh.</summary>
+[Collection("vm")]
+[SupportedOSPlatform("linux")]
+public sealed class ExternalRevertVmTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly string[] RunningToRunning = ["Stopped FromSnapshot", "Defined FromSnapshot", "Started FromSnapshot"];
+
+    [Fact]
+    public async Task Reverting_brings_the_sequence_back_to_the_snapshot_then_to_its_child_then_discards_the_child()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "revert-chain" });
+        using var engine = SnapshotEngine.Connect("qemu:///system");
+        using var events = new EventRecorder(engine, guest.DomainName);
+        var dir = guest.Directory;
+
+        await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
+        Virsh.SnapshotWithMemory(guest.DomainName, "s1", dir);
+        var seq1 = guest.ReadDiskSequence(guest.DiskPath);
+        var afterS1 = guest.Mark();
+        await guest.WaitForSequenceAfterAsync(afterS1, s => s >= seq1 + 3, Timeout);
+        Virsh.SnapshotWithMemory(guest.DomainName, "s2", dir);
+        var seq2 = guest.ReadDiskSequence(Path.Combine(dir, "s1.qcow2"));
+        seq2.Should().BeGreaterThan(seq1);
+        await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq2 + 3, Timeout);
+        await events.TakeAsync();
+
+        // The old process may still print a line (always ahead of s1) between the mark and its end.
+        var mark = guest.Mark();
+        var reverted = await engine.RevertAsync(guest.DomainName, "s1", new SnapshotRevertOptions());
+        reverted.Name.Should().Be("s1");
+        (await guest.WaitForSequenceAfterAsync(mark, s => s <= seq1 + 1, Timeout)).Should().Be(seq1 + 1);
+        Virsh.CurrentName(guest.DomainName).Should().Be("s1");
+        (await events.TakeAsync()).Should().Equal(RunningToRunning);
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+
+        // From here the guest is paused before the mark, so only the reverted guest prints after it.
+        mark = await PauseAndMarkAsync(guest, events);
+        await engine.RevertAsync(guest.DomainName, "s2", new SnapshotRevertOptions());
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq2 + 1);
+        Virsh.CurrentName(guest.DomainName).Should().Be("s2");
+        (await events.TakeAsync()).Should().Equal(RunningToRunning);
+        var layerOnS2 = ActiveDisk(guest);
+        layerOnS2.Should().EndWith(".s2-revert-1.qcow2");
+
+        mark = await PauseAndMarkAsync(guest, events);
+        await engine.RevertAsync(guest.DomainName, "s1", new SnapshotRevertOptions { DiscardDescendants = true });
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await events.TakeAsync()).Should().Equal(RunningToRunning, "paused to running is a new process too");
+        engine.List(guest.DomainName, new SnapshotListFilter()).Select(s => s.Name).Should().Equal("s1");
+        File.Exists(Path.Combine(dir, "s2.mem")).Should().BeFalse("only the discarded s2 used it");
+        File.Exists(Path.Combine(dir, "s2.qcow2")).Should().BeFalse("only the discarded s2 used it");
+        File.Exists(layerOnS2).Should().BeFalse("it was a revert layer nothing names any more");
+        File.Exists(Path.Combine(dir, "s1.mem")).Should().BeTrue();
+        File.Exists(Path.Combine(dir, "s1.qcow2")).Should().BeTrue("s1 names it as its overlay");
+        File.Exists(guest.DiskPath).Should().BeTrue("s1 froze it");
+        ActiveDisk(guest).Should().MatchRegex(@"/disk\.s1-revert-[0-9]+\.qcow2$");
+        guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Preflight_failures_leave_the_guest_running_and_events_follow_the_table()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "revert-states" });
+        using var engine = SnapshotEngine.Connect("qemu:///system");
+        using var events = new EventRecorder(engine, guest.DomainName);
+        var name = guest.DomainName;
+        var dir = guest.Directory;
+        await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
+        Virsh.SnapshotWithMemory(name, "p1", dir);
+        var seq1 = guest.ReadDiskSequence(guest.DiskPath);
+        Virsh.DiskOnlySnapshot(name, "d1", dir);
+        var memory = Path.Combine(dir, "p1.mem");
+        var intact = Path.Combine(dir, "p1.mem.intact");
+        File.Copy(memory, intact);
+        await events.TakeAsync();
+
+        await ExpectRefusalAsync(guest, engine, "p1", new SnapshotRevertOptions(), SnapshotErrorKind.NotFound, "does not exist",
+            () => File.Move(memory, memory + ".away"), () => File.Move(memory + ".away", memory));
+        await ExpectRefusalAsync(guest, engine, "p1", new SnapshotRevertOptions(), SnapshotErrorKind.BadInput, "incomplete",
+            () => Overwrite(memory, "LibvirtQemudPart"u8.ToArray()), () => File.Copy(intact, memory, overwrite: true));
+        await ExpectRefusalAsync(guest, engine, "p1", new SnapshotRevertOptions(), SnapshotErrorKind.BadInput, "truncated",
+            () => Truncate(memory), () => File.Copy(intact, memory, overwrite: true));
+        await ExpectRefusalAsync(guest, engine, "p1", new SnapshotRevertOptions(), SnapshotErrorKind.NotFound, "frozen image",
+            () => File.Move(guest.DiskPath, guest.DiskPath + ".away"), () => File.Move(guest.DiskPath + ".away", guest.DiskPath));
+        await ExpectRefusalAsync(guest, engine, "d1", new SnapshotRevertOptions { Target = RevertTarget.Running }, SnapshotErrorKind.BadInput, "--force",
+            () => { }, () => { });
+        (await events.TakeAsync()).Should().BeEmpty("nothing was touched");
+
+        // A memory stream that passes preflight but that QEMU cannot load: the revert fails after the
+        // guest was stopped, and the guest comes back on its previous disks.
+        var disks = ActiveDisk(guest);
+        CorruptStream(memory);
+        var failing = () => engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("defined again on its previous disks");
+        File.Copy(intact, memory, overwrite: true);
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        ActiveDisk(guest).Should().Be(disks);
+        Directory.GetFiles(dir, "*-revert-*").Should().BeEmpty("the overlays made for the failed revert are deleted");
+        (await events.TakeAsync()).Should().StartWith("Stopped FromSnapshot");
+        await guest.WaitForSequenceAfterAsync(guest.Mark(), _ => true, TimeSpan.FromSeconds(60));
+
+        // running -> paused
+        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
+        guest.Domain.GetState().State.Should().Be(DomainState.Paused);
+        (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot", "Started FromSnapshot", "Suspended FromSnapshot");
+        // paused -> running (a new QEMU process: stopped and started, not resumed)
+        var mark = guest.Mark();
+        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await events.TakeAsync()).Should().Equal(RunningToRunning);
+        // running -> shut off (disk-only snapshot, as it was taken: defined only)
+        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions());
+        guest.Domain.GetState().State.Should().Be(DomainState.Shutoff);
+        (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
+        Virsh.CurrentName(name).Should().Be("d1");
+        // shut off -> paused
+        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
+        guest.Domain.GetState().State.Should().Be(DomainState.Paused);
+        (await events.TakeAsync()).Should().Equal("Defined FromSnapshot", "Started FromSnapshot", "Suspended FromSnapshot");
+        // paused -> shut off, then shut off -> running
+        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions());
+        (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
+        mark = guest.Mark();
+        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await events.TakeAsync()).Should().Equal("Defined FromSnapshot", "Started FromSnapshot");
+        // disk-only to running with --force: a fresh boot from its disks
+        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions { Target = RevertTarget.Running, Force = true });
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        (await events.TakeAsync()).Should().Equal(RunningToRunning);
+        guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+    }
+
+    private static async Task ExpectRefusalAsync(TestGuest.TestGuest guest, SnapshotEngine engine, string snapshot, SnapshotRevertOptions options,
+        SnapshotErrorKind kind, string says, Action breakIt, Action repair)
+    {
+        var disks = ActiveDisk(guest);
+        breakIt();
+        try
+        {
+            var revert = () => engine.RevertAsync(guest.DomainName, snapshot, options);
+            (await revert.Should().ThrowAsync<SnapshotException>()).Which.Should().Match<SnapshotException>(e => e.Kind == kind && e.Message.Contains(says));
+        }
+        finally
+        {
+            repair();
+        }
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        ActiveDisk(guest).Should().Be(disks);
+        var mark = guest.Mark();
+        var latest = guest.LatestSequence();
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().BeGreaterThan(latest);
+    }
+
+    private static async Task<LogMark> PauseAndMarkAsync(TestGuest.TestGuest guest, EventRecorder events)
+    {
+        guest.Domain.Suspend();
+        await events.TakeAsync();
+        return guest.Mark();
+    }
+
+    private static string ActiveDisk(TestGuest.TestGuest guest)
+    {
+        var xml = XElement.Parse(guest.Domain.GetXmlDesc());
+        return (string)xml.Element("devices")!.Elements("disk").First().Element("source")!.Attribute("file")!;
+    }
+
+    private static void Overwrite(string path, byte[] bytes)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.Write(bytes);
+    }
+
+    private static void CorruptStream(string path)
+    {
+        var header = SaveImageHeader.Read(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.Position = header.StreamOffset + 8;
+        stream.Write(Enumerable.Repeat((byte)0x5A, 4096).ToArray());
+    }
+
+    private static void Truncate(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.SetLength(stream.Length / 2);
+    }
+}
