@@ -31,6 +31,7 @@ public sealed partial class SnapshotEngine
     private sealed class InstantSnapshotRun(SnapshotEngine engine, LibvirtDomain dom, SnapshotCreateOptions options, DateTimeOffset requestedAt)
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan ShortPollInterval = TimeSpan.FromMilliseconds(5);
         private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
         private static readonly TimeSpan RelayTimeout = TimeSpan.FromMinutes(5);
@@ -306,7 +307,13 @@ public sealed partial class SnapshotEngine
                 }
                 try
                 {
-                    await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+                    // The relay reaches the end of the stream when QEMU closes the pipe, right after it completed:
+                    // wake up then rather than at the next poll.
+                    if (_relay.Completion.IsCompleted)
+                        await Task.Delay(ShortPollInterval, ct).ConfigureAwait(false);
+                    else
+                        await Task.WhenAny(_relay.Completion, Task.Delay(PollInterval, ct)).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
                 }
                 catch (OperationCanceledException)
                 {
