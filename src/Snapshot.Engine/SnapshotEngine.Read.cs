@@ -121,12 +121,54 @@ public sealed partial class SnapshotEngine
             using var c = dom.GetCurrentSnapshot();
             current = c.Name;
         }
-        var xmls = new string[snapshots.Count];
-        Parallel.For(0, snapshots.Count, new ParallelOptions { MaxDegreeOfParallelism = DescribeParallelism },
-            i => xmls[i] = snapshots[i].GetXmlDesc());
-        var result = new List<SnapshotInfo>(snapshots.Count);
-        for (var i = 0; i < snapshots.Count; i++)
-            result.Add(SnapshotXmlReader.Parse(dom.Name, xmls[i], snapshots[i].Name == current));
-        return result;
+        // Each XML is parsed on the thread that fetched it, while the other fetches wait on the daemon.
+        var name = dom.Name;
+        var result = new SnapshotInfo[snapshots.Count];
+        ForEachConcurrently(snapshots.Count, i => result[i] = SnapshotXmlReader.Parse(name, snapshots[i].GetXmlDesc(), snapshots[i].Name == current));
+        return [.. result];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0..count-1 on up to <see cref="DescribeParallelism"/> dedicated threads. Not the
+    /// thread pool: it starts with one thread per core and adds more slowly, while these threads mostly wait on the
+    /// daemon (a short-lived CLI process would list with two threads).
+    /// </summary>
+    private static void ForEachConcurrently(int count, Action<int> body)
+    {
+        var workers = Math.Min(DescribeParallelism, count);
+        if (workers <= 1)
+        {
+            for (var i = 0; i < count; i++)
+                body(i);
+            return;
+        }
+        var next = -1;
+        Exception? failure = null;
+        void Work()
+        {
+            try
+            {
+                int i;
+                while (Volatile.Read(ref failure) is null && (i = Interlocked.Increment(ref next)) < count)
+                    body(i);
+            }
+#pragma warning disable CA1031 // rethrown on the calling thread
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        }
+        var threads = new Thread[workers - 1];
+        for (var t = 0; t < threads.Length; t++)
+        {
+            threads[t] = new Thread(Work) { IsBackground = true, Name = "virt-snap describe" };
+            threads[t].Start();
+        }
+        Work();
+        foreach (var thread in threads)
+            thread.Join();
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 }
