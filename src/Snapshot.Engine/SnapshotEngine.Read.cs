@@ -4,9 +4,10 @@ namespace Snapshot.Engine;
 
 public sealed partial class SnapshotEngine
 {
-    // Descriptions are fetched concurrently: each is a round trip to the daemon, and libvirt
-    // serves several at once on one connection.
-    private const int DescribeParallelism = 8;
+    // Descriptions are fetched concurrently only with cores to spare: the calls share one connection, whose
+    // client serializes them, and the daemon needs CPU to answer. Measured on 2 cores with 1,000 snapshots:
+    // 8 threads used 248 ms of CPU (futex contention in the client) against 136 ms for one, for no gain in time.
+    private static readonly int DescribeParallelism = Math.Clamp(Environment.ProcessorCount / 2, 1, 8);
 
     /// <summary>Lists a domain's snapshots that pass <paramref name="filter"/>, in libvirt's order (parents first with Topological).</summary>
     public IReadOnlyList<SnapshotInfo> List(string domain, SnapshotListFilter filter)
@@ -34,6 +35,61 @@ public sealed partial class SnapshotEngine
         {
             foreach (var s in snapshots)
                 s.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The names and parents of the snapshots <see cref="List"/> would return, in the same order: what a tree needs,
+    /// at one light call per snapshot (its parent) instead of its whole XML description.
+    /// </summary>
+    public IReadOnlyList<SnapshotLink> ListLinks(string domain, SnapshotListFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ListRules.Check(filter);
+        using var dom = Domain(domain);
+        var flags = ListRules.ToFlags(filter);
+
+        IReadOnlyList<LibvirtDomainSnapshot> snapshots;
+        // Roots are known up front (one call), so that asking for a parent rarely fails: a failed call
+        // costs an exception, and a first exception costs milliseconds in a short-lived process.
+        var roots = new HashSet<string>(StringComparer.Ordinal);
+        if (filter.From is not null || filter.FromCurrent)
+        {
+            using var from = filter.FromCurrent ? CurrentOrThrow(dom) : Lookup(dom, filter.From!);
+            snapshots = from.ListAllChildren(flags);
+        }
+        else
+        {
+            snapshots = dom.ListAllSnapshots(flags);
+            roots.UnionWith(dom.ListSnapshotNames(SnapshotListFlags.Roots));
+        }
+        try
+        {
+            var links = new SnapshotLink[snapshots.Count];
+            ForEachConcurrently(snapshots.Count, i =>
+            {
+                var name = snapshots[i].Name;
+                links[i] = new SnapshotLink(name, roots.Contains(name) ? null : ParentName(snapshots[i]));
+            });
+            return links;
+        }
+        finally
+        {
+            foreach (var s in snapshots)
+                s.Dispose();
+        }
+    }
+
+    private static string? ParentName(LibvirtDomainSnapshot snapshot)
+    {
+        try
+        {
+            using var parent = snapshot.GetParent();
+            return parent.Name;
+        }
+        catch (SnapshotNotFoundException)
+        {
+            return null; // a root
         }
     }
 
@@ -129,7 +185,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/> for 0..count-1 on up to <see cref="DescribeParallelism"/> dedicated threads. Not the
+    /// Runs <paramref name="body"/> for 0..count-1 on up to DescribeParallelism dedicated threads. Not the
     /// thread pool: it starts with one thread per core and adds more slowly, while these threads mostly wait on the
     /// daemon (a short-lived CLI process would list with two threads).
     /// </summary>
