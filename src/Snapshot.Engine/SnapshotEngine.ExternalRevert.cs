@@ -26,6 +26,7 @@ public sealed partial class SnapshotEngine
         var name = dom.Name;
         Log.RevertingExternal(_logger, name, plan.Snapshot, plan.Start, plan.TargetState);
         var overlays = new Dictionary<string, string>(StringComparer.Ordinal);
+        Task<HashSet<string>?>? needed = null;
         using (var suppression = _events.Suppress(Connection, dom))
         {
             var stopped = false;
@@ -38,7 +39,11 @@ public sealed partial class SnapshotEngine
                     await AwaitRawAsync(suppression, name, "stop", e => e.Type == DomainEventType.Stopped).ConfigureAwait(false);
                     Log.RevertStopped(_logger, name);
                 }
-                await ReplaceAndStartAsync(dom, plan, overlays, suppression, cancellationToken).ConfigureAwait(false);
+                // Which images the remaining snapshots need (qemu-img info per chain) is read while the
+                // domain restores, not after it: without discarding, the remaining snapshots are those of now.
+                await ReplaceAndStartAsync(dom, plan, overlays, suppression,
+                    () => needed = options.DiscardDescendants ? null : NeededAfterRevertAsync(dom, [.. overlays.Values], cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -63,13 +68,14 @@ public sealed partial class SnapshotEngine
         }
         if (options.DiscardDescendants && descendants.Count > 0)
             snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly | SnapshotDeleteFlags.MetadataOnly);
-        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, cancellationToken).ConfigureAwait(false);
+        var neededNow = needed is null ? null : await needed.ConfigureAwait(false);
+        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, neededNow, cancellationToken).ConfigureAwait(false);
         using var current = Lookup(dom, plan.Snapshot);
         return Describe(current);
     }
 
     private async Task ReplaceAndStartAsync(LibvirtDomain dom, ExternalRevertPlan plan, Dictionary<string, string> overlays,
-        EventHub.Suppression suppression, CancellationToken cancellationToken)
+        EventHub.Suppression suppression, Action overlaysCreated, CancellationToken cancellationToken)
     {
         foreach (var disk in plan.Disks)
         {
@@ -78,6 +84,7 @@ public sealed partial class SnapshotEngine
             await OverlayImages.CreateAsync(overlay, disk.Path, disk.Format, cancellationToken).ConfigureAwait(false);
             Log.OverlayCreated(_logger, overlay, disk.Path);
         }
+        overlaysCreated();
         var definition = RevertDefinition.WithOverlays(plan.Definition, overlays);
         using (Connection.DefineDomain(definition))
         {

@@ -18,10 +18,7 @@ public sealed partial class SnapshotEngine
         }
     }
 
-    // Deletes the files only discarded descendants used, and the layer the domain ran on before when it
-    // was a revert layer nothing names; keeps (and reports) any other abandoned layer. docs/revert.md.
-    private async Task CleanUpAfterRevertAsync(LibvirtDomain dom, List<SnapshotFiles> discarded, List<string> abandoned,
-        IEnumerable<string> newOverlays, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
     {
         var remaining = dom.ListAllSnapshots();
         List<SnapshotFiles> remainingFiles;
@@ -34,7 +31,31 @@ public sealed partial class SnapshotEngine
             foreach (var s in remaining)
                 s.Dispose();
         }
-        var needed = await RevertCleanup.NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
+        return await RevertCleanup.NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The same, started early (beside the restore); null when it failed, and the cleanup then reads it again.
+    private static Task<HashSet<string>?> NeededAfterRevertAsync(LibvirtDomain dom, IReadOnlyList<string> newOverlays, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                return await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // any failure: computed again after the revert, where it is reported
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return (HashSet<string>?)null;
+            }
+        }, CancellationToken.None);
+
+    // Deletes the files only discarded descendants used, and the layer the domain ran on before when it
+    // was a revert layer nothing names; keeps (and reports) any other abandoned layer. docs/revert.md.
+    private async Task CleanUpAfterRevertAsync(LibvirtDomain dom, List<SnapshotFiles> discarded, List<string> abandoned,
+        IEnumerable<string> newOverlays, HashSet<string>? neededBefore, CancellationToken cancellationToken)
+    {
+        var needed = neededBefore ?? await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
         var unknownChain = needed.Contains(RevertCleanup.UnknownChain);
 
         var candidates = new List<string>();
