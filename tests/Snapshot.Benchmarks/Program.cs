@@ -21,6 +21,7 @@ using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(options.Verbose ? L
     .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
 
 Snapshot.TestGuest.TestGuest.CleanupLeftovers();
+var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
 var instant = new InstantFigures(options, report, logs);
 try
 {
@@ -55,6 +56,7 @@ finally
     instant.Dispose();
 }
 
+report.Note($"host load average (1/5/15 min, runnable/total): {loadAtStart} at the start, {File.ReadAllText("/proc/loadavg").Trim()} at the end, on {Environment.ProcessorCount} cores; anything above ~1 comes from other processes and shows in the figures");
 var json = report.Json(options);
 if (options.JsonFile is not null)
     await File.WriteAllTextAsync(options.JsonFile, json);
