@@ -62,8 +62,13 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
 
         if (options.Runs_("instant"))
         {
-            report.Add(new Row($"pause {size}", instant.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", instant.PauseMs < 50,
-                string.Create(CultureInfo.InvariantCulture, $"median of {InstantRounds} instant snapshots (pauses {Samples(i => i.PauseMs)} ms); classic --live's final pause {live.PauseMs:0} ms ({live.Pauses} pauses); the median's own engine figure {instant.EnginePauseMs:0.0} ms, {instant.PauseBreakdown}")));
+            var first = instants[0];
+            var repeats = instants.Skip(1).OrderBy(i => i.PauseMs).ToList();
+            var repeat = repeats[repeats.Count / 2];
+            report.Add(new Row($"pause {size}, 1st on its QEMU", first.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", first.PauseMs < 50,
+                string.Create(CultureInfo.InvariantCulture, $"the first instant snapshot of a freshly booted guest; {first.PauseBreakdown}; classic --live's final pause {live.PauseMs:0} ms ({live.Pauses} pauses)")));
+            report.Add(new Row($"pause {size}, 2nd/3rd", repeat.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", repeat.PauseMs < 50,
+                string.Create(CultureInfo.InvariantCulture, $"pauses {Samples(i => i.PauseMs)} ms in a row on the same QEMU, 0.5 s apart; this one: {repeat.PauseBreakdown}. What grows is the time QEMU takes to resume after 'migrate' (its userfaultfd write-protection of all guest RAM), not the engine's steps")));
             report.Add(new Row($"pause {size} vs --live", instant.PauseMs, live.PauseMs, "ms", "classic --live", "-", null));
             report.Add(new Row($"snapshot point {size}", Measure.Median(instants.Select(i => i.PointMs)), classic.PointMs, "ms", "classic", "-", null,
                 $"request to snapshot point (median of {Samples(i => i.PointMs)} ms; the instant one checks the host and domain and creates the overlays first); classic's point is its pause start (the memory is written in the pause)"));
