@@ -19,7 +19,7 @@ public static class Events
         // The handler runs on libvirt's event-loop thread: keep it short. Dispose to stop.
         engine.Subscribe(domain, e =>
         {
-            if (e.Type == DomainEventType.Defined && e.DetailName == "FromSnapshot")
+            if (e.DetailValue is DomainEventDefinedDetail.FromSnapshot)
                 Console.WriteLine($"{e.DomainName} was reverted to a snapshot");
             else
                 Console.WriteLine(e);   // event 'lifecycle' for domain 'web1': Suspended Paused

@@ -7,8 +7,8 @@ public static class Reading
     // begin-snippet: list
     public static void PrintList(SnapshotEngine engine, string domain)
     {
-        // Parents before children; the filter takes every snapshot-list option (Roots, Leaves, External, From, ...).
-        foreach (var s in engine.List(domain, new SnapshotListFilter { Topological = true }))
+        // The filter takes every snapshot-list option (Roots, Leaves, External, From, Topological, ...).
+        foreach (var s in engine.List(domain, new SnapshotListFilter()).OrderBy(s => s.CreationTimeUnix))
             Console.WriteLine($"{s.Name,-15} {s.CreationTime:yyyy-MM-dd HH:mm} {s.State,-8} {s.Location}{(s.IsCurrent ? " (current)" : "")}");
     }
     // end-snippet
