@@ -12,6 +12,16 @@ internal static class Program
             cancel.Cancel();
         };
 
+        // SIGTERM (what CI runners and timeouts send) cancels like Ctrl-C, so that a half-done
+        // operation rolls back or says what it left instead of dying mid-way.
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = !cancel.IsCancellationRequested;
+                cancel.Cancel();
+            });
+
         using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true, NewLine = "\n" };
         Console.SetOut(output);
         return await Cli.RunAsync(args, Console.Out, Console.Error, cancel.Token);

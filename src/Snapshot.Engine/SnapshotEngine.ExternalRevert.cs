@@ -63,7 +63,8 @@ public sealed partial class SnapshotEngine
         }
         if (options.DiscardDescendants && descendants.Count > 0)
             snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly | SnapshotDeleteFlags.MetadataOnly);
-        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, cancellationToken).ConfigureAwait(false);
+        // The revert is done and recorded: a cancel from here on would report a failure that did not happen.
+        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, CancellationToken.None).ConfigureAwait(false);
         using var current = Lookup(dom, plan.Snapshot);
         return Describe(current);
     }
