@@ -22,7 +22,8 @@ internal static class Program
                 cancel.Cancel();
             });
 
-        using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true, NewLine = "\n" };
+        // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls otherwise.
+        using var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 16) { AutoFlush = true, NewLine = "\n" };
         Console.SetOut(output);
         return await Cli.RunAsync(args, Console.Out, Console.Error, cancel.Token);
     }

@@ -13,6 +13,12 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: {Bytes} bytes of memory written in {Seconds} s")]
     public static partial void InstantMemoryWritten(ILogger logger, string domain, string name, long bytes, double seconds);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: relay wrote {Bytes} bytes (O_DIRECT {Direct}, pipe {PipeBytes} bytes), waited {WriterSeconds} s for QEMU and {DiskSeconds} s for the disk")]
+    public static partial void InstantRelayed(ILogger logger, string domain, string name, long bytes, bool direct, int pipeBytes, double writerSeconds, double diskSeconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: {Count} overlays created before the pause in {Milliseconds} ms")]
+    public static partial void InstantOverlaysPreCreated(ILogger logger, string domain, string name, int count, double milliseconds);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: {Step}")]
     public static partial void InstantStep(ILogger logger, string domain, string name, string step);
 

@@ -73,19 +73,31 @@ internal sealed class EventHub
             Suppression? held;
             lock (_gate)
                 _suppressed.TryGetValue(e.DomainUuid, out held);
+            // A held-back event reaches the suppression through its own subscription.
             if (held is null)
                 subscriber.Handler(e);
-            else
-                held.Observe(e);
         }
     }
 
-    /// <summary>Holds back the domain's raw events until the returned scope is disposed.</summary>
-    public Suppression Suppress(Guid uuid)
+    /// <summary>
+    /// Holds back the domain's raw events until the returned scope is disposed. The scope watches them with its
+    /// own subscription, so that it sees them (and <see cref="Suppression.WaitForAsync"/> returns as soon as they
+    /// arrive) whether or not anybody subscribed to the engine.
+    /// </summary>
+    public Suppression Suppress(LibvirtConnection connection, LibvirtDomain domain)
     {
-        var suppression = new Suppression(this, uuid);
+        var suppression = new Suppression(this, domain.Uuid);
         lock (_gate)
-            _suppressed[uuid] = suppression;
+            _suppressed[suppression.Uuid] = suppression;
+        try
+        {
+            suppression.Watch(connection.SubscribeLifecycle(domain, suppression.Observe));
+        }
+        catch
+        {
+            suppression.Dispose();
+            throw;
+        }
         return suppression;
     }
 
@@ -123,15 +135,24 @@ internal sealed class EventHub
         private readonly Lock _gate = new();
         private readonly List<DomainLifecycleEvent> _seen = [];
         private readonly SemaphoreSlim _arrived = new(0);
+        private IDisposable? _subscription;
 
         public Guid Uuid { get; } = uuid;
+
+        public void Watch(IDisposable subscription) => _subscription = subscription;
 
         public void Observe(DomainLifecycleEvent e)
         {
             lock (_gate)
+            {
+                if (_disposed)
+                    return;
                 _seen.Add(e);
-            _arrived.Release();
+                _arrived.Release();
+            }
         }
+
+        private bool _disposed;
 
         /// <summary>
         /// Waits until a raw event matching <paramref name="match"/> has arrived (events are delivered
@@ -158,7 +179,14 @@ internal sealed class EventHub
 
         public void Dispose()
         {
+            Interlocked.Exchange(ref _subscription, null)?.Dispose();
             hub.Release(this);
+            lock (_gate)
+            {
+                if (_disposed)
+                    return;
+                _disposed = true;
+            }
             _arrived.Dispose();
         }
     }

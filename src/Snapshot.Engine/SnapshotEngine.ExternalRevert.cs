@@ -26,7 +26,7 @@ public sealed partial class SnapshotEngine
         var name = dom.Name;
         Log.RevertingExternal(_logger, name, plan.Snapshot, plan.Start, plan.TargetState);
         var overlays = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var suppression = _events.Suppress(dom.Uuid))
+        using (var suppression = _events.Suppress(Connection, dom))
         {
             var stopped = false;
             try

@@ -31,8 +31,10 @@ public sealed partial class SnapshotEngine
     private sealed class InstantSnapshotRun(SnapshotEngine engine, LibvirtDomain dom, SnapshotCreateOptions options, DateTimeOffset requestedAt)
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan ShortPollInterval = TimeSpan.FromMilliseconds(5);
         private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
+        private static readonly TimeSpan RelayTimeout = TimeSpan.FromMinutes(5);
 
         private readonly QemuMigration _qemu = new(dom);
         private readonly ILogger _logger = engine._logger;
@@ -50,6 +52,9 @@ public sealed partial class SnapshotEngine
         private bool _overlaysCreated;
         private bool _fdGiven;
         private bool _migrationStarted;
+        private SafeFileHandle? _pipeWrite;
+        private MemoryRelay? _relay;
+        private readonly List<string> _preCreated = [];
 
         private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
 
@@ -64,6 +69,8 @@ public sealed partial class SnapshotEngine
                 ct.ThrowIfCancellationRequested();
                 EnableBackgroundSnapshot();
                 CreateMemoryFile();
+                StartRelay();
+                await PreCreateOverlaysAsync(ct).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
 
                 var point = await TakeSnapshotPointAsync().ConfigureAwait(false);
@@ -73,6 +80,10 @@ public sealed partial class SnapshotEngine
 
                 var written = await WriteMemoryAsync(progress, ct).ConfigureAwait(false);
                 Log.InstantMemoryWritten(_logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
+                _step = "waiting for the memory relay to reach the disk";
+                var relayed = await _relay!.Completion.WaitAsync(RelayTimeout, CancellationToken.None).ConfigureAwait(false);
+                Log.InstantRelayed(_logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
+                    relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
 
                 _step = "completing the memory file";
                 SaveImageWriter.MarkComplete(_file!);
@@ -135,11 +146,61 @@ public sealed partial class SnapshotEngine
                 _fileCreated = true;
                 // Partial until the very end: libvirt refuses to restore a file with this magic.
                 RandomAccess.Write(_file, SaveImageWriter.PartialMagic, 0);
+
+                // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
+                // between here and the pause but the disks, which the snapshot itself moves to the overlays.
+                _step = "reading the domain definition of the snapshot instant";
+                _instantXml = dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure);
+                _step = "writing the memory file's header";
+                _header = SaveImageWriter.Build(_instantXml, wasRunning: true);
+                RandomAccess.Write(_file, _header, 0);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new SnapshotException(SnapshotErrorKind.Failed, $"could not create the memory file {path}: {e.Message}", e);
             }
+        }
+
+        private byte[] _header = [];
+
+        /// <summary>
+        /// QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
+        /// after the header. Handed to QEMU before the pause, which <c>getfd</c> would otherwise lengthen.
+        /// </summary>
+        private void StartRelay()
+        {
+            _step = "starting the memory relay";
+            var (read, write) = MemoryRelay.CreatePipe();
+            _pipeWrite = write;
+            _relay = MemoryRelay.Start(_file!, _header.Length, read);
+
+            _step = "handing the memory pipe to QEMU";
+            _qemu.GetFd(write, _fdName);
+            _fdGiven = true;
+            _pipeWrite.Dispose(); // QEMU holds its own copy: the relay sees the end of the stream when QEMU closes it
+            _pipeWrite = null;
+        }
+
+        /// <summary>
+        /// Creates the qcow2 overlays before the pause (libvirt would create them inside it), so the disk-only
+        /// snapshot only switches to them (REUSE_EXT). Not when the caller brings its own (--reuse-external) or
+        /// asks for another overlay format.
+        /// </summary>
+        private async Task PreCreateOverlaysAsync(CancellationToken ct)
+        {
+            if (options.Modifiers.ReuseExternal || _plan!.ExternalDisks.Any(d => d.Driver != "qcow2"))
+                return;
+            _step = "creating the overlays";
+            var formats = XElement.Parse(_instantXml).Element("devices")?.Elements("disk")
+                .ToDictionary(d => (string?)d.Element("target")?.Attribute("dev") ?? "", d => (string?)d.Element("driver")?.Attribute("type") ?? "raw",
+                    StringComparer.Ordinal) ?? [];
+            var clock = Stopwatch.StartNew();
+            foreach (var disk in _plan.ExternalDisks)
+            {
+                await OverlayImages.CreateAsync(disk.Overlay!, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
+                _preCreated.Add(disk.Overlay!);
+            }
+            Log.InstantOverlaysPreCreated(_logger, _domain, _plan.Name, _preCreated.Count, clock.Elapsed.TotalMilliseconds);
         }
 
         private async Task<SnapshotPoint> TakeSnapshotPointAsync()
@@ -155,22 +216,15 @@ public sealed partial class SnapshotEngine
             _pausedByUs = true;
             var suspendedAt = DateTimeOffset.UtcNow;
 
-            _step = "reading the domain definition of the snapshot instant";
-            _instantXml = dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure);
+            var suspended = clock.Elapsed;
 
             _step = "putting the disks on overlays";
             var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
-            if (options.Modifiers.ReuseExternal)
+            if (options.Modifiers.ReuseExternal || _preCreated.Count > 0)
                 flags |= SnapshotCreateFlags.ReuseExt;
             dom.CreateSnapshot(DiskOnlyXml(plan), flags).Dispose();
             _overlaysCreated = true;
-
-            _step = "writing the memory file's header";
-            SaveImageWriter.WriteHeader(_file!, SaveImageWriter.Build(_instantXml, wasRunning: true));
-
-            _step = "handing the memory file to QEMU";
-            _qemu.GetFd(_file!, _fdName);
-            _fdGiven = true;
+            var disksSwitched = clock.Elapsed;
 
             _step = "starting QEMU's background snapshot";
             _qemu.MigrateToFd(_fdName);
@@ -197,7 +251,9 @@ public sealed partial class SnapshotEngine
                 takenAt = suspendedAt;
                 _pauseSource = "engine timestamps (no lifecycle events)";
             }
-            var timing = string.Create(CultureInfo.InvariantCulture, $"migrate returned {migrateReturned.TotalMilliseconds:0.0} ms after the suspend");
+            var timing = string.Create(CultureInfo.InvariantCulture,
+                $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
+                $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
             Log.InstantStep(_logger, _domain, plan.Name, timing);
             return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
         }
@@ -235,6 +291,11 @@ public sealed partial class SnapshotEngine
                     _step = "writing the guest's memory (cancelled)";
                     ct.ThrowIfCancellationRequested();
                 }
+                if (_relay!.Failure is { } failure)
+                {
+                    _step = "writing the guest's memory to the file";
+                    throw new SnapshotException($"writing the memory file failed after {QemuMigration.Describe(_relay.StreamBytes)} of the stream: {failure.Message}", failure);
+                }
                 var status = _qemu.QueryMigrate();
                 progress?.Report(new SnapshotProgress("memory", status.Transferred, status.Total));
                 switch (status.Status)
@@ -246,7 +307,13 @@ public sealed partial class SnapshotEngine
                 }
                 try
                 {
-                    await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+                    // The relay reaches the end of the stream when QEMU closes the pipe, right after it completed:
+                    // wake up then rather than at the next poll.
+                    if (_relay.Completion.IsCompleted)
+                        await Task.Delay(ShortPollInterval, ct).ConfigureAwait(false);
+                    else
+                        await Task.WhenAny(_relay.Completion, Task.Delay(PollInterval, ct)).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
                 }
                 catch (OperationCanceledException)
                 {
@@ -305,6 +372,8 @@ public sealed partial class SnapshotEngine
                 StopMigration(left);
             if (_fdGiven)
                 Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
+            _pipeWrite?.Dispose();
+            WaitForRelay();
 
             // The domain must be left running.
             try
@@ -347,6 +416,17 @@ public sealed partial class SnapshotEngine
             }
             else
             {
+                foreach (var overlay in _preCreated)
+                {
+                    try
+                    {
+                        File.Delete(overlay);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        left.Add($"the overlay {overlay} made for the snapshot could not be deleted ({e.Message})");
+                    }
+                }
                 left.Add("the disks are unchanged");
             }
             left.Add("no snapshot was recorded");
@@ -362,6 +442,23 @@ public sealed partial class SnapshotEngine
             if (cause is SnapshotException { Kind: SnapshotErrorKind.NotSupported })
                 kind = SnapshotErrorKind.NotSupported;
             return new SnapshotException(kind, message, cause);
+        }
+
+        // The file must not be deleted (nor its handle closed) under the relay: once QEMU's end is closed it
+        // reads the end of the stream and stops.
+        private void WaitForRelay()
+        {
+            if (_relay is null)
+                return;
+            try
+            {
+                if (!_relay.Completion.Wait(RelayTimeout))
+                    Log.InstantCleanupFailed(_logger, _domain, "waiting for the memory relay", "it did not stop in time");
+            }
+            catch (AggregateException e)
+            {
+                Log.InstantCleanupFailed(_logger, _domain, "the memory relay", e.InnerException?.Message ?? e.Message);
+            }
         }
 
         private static string Reason(Exception e) => e switch

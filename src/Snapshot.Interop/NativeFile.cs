@@ -3,10 +3,13 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Snapshot.Interop;
 
-/// <summary>File-descriptor operations for descriptors handed to QEMU.</summary>
-internal static class NativeFile
+/// <summary>File-descriptor operations for descriptors handed to QEMU and for the memory relay.</summary>
+internal static unsafe class NativeFile
 {
     private const int SeekSet = 0;
+
+    /// <summary>The alignment O_DIRECT asks of offsets, lengths and buffers (the largest logical block size in use).</summary>
+    public const int DirectAlignment = 4096;
 
     /// <summary>
     /// Moves the descriptor's own offset. QEMU writes a migration stream through the descriptor's
@@ -16,5 +19,109 @@ internal static class NativeFile
     {
         if (Interop.Libc.LSeek(file, offset, SeekSet) != offset)
             throw new IOException($"lseek to {offset} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>A pipe, both ends close-on-exec: (read end, write end).</summary>
+    public static (SafeFileHandle Read, SafeFileHandle Write) CreatePipe()
+    {
+        int* fds = stackalloc int[2];
+        if (Interop.Libc.Pipe2(fds, Interop.Libc.OCloExec) != 0)
+            throw Error("pipe2");
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+    }
+
+    /// <summary>
+    /// Asks for a pipe buffer of <paramref name="bytes"/> (F_SETPIPE_SZ), halving the request while the kernel
+    /// refuses it (above fs.pipe-max-size without CAP_SYS_RESOURCE); returns the size the pipe got.
+    /// </summary>
+    public static int SetPipeSize(SafeFileHandle pipe, int bytes)
+    {
+        for (var size = bytes; size >= 64 * 1024; size /= 2)
+        {
+            var got = Interop.Libc.Fcntl(pipe, Interop.Libc.FSetPipeSz, size);
+            if (got > 0)
+                return got;
+        }
+        var current = Interop.Libc.Fcntl(pipe, Interop.Libc.FGetPipeSz, 0);
+        return current > 0 ? current : throw Error("fcntl(F_GETPIPE_SZ)");
+    }
+
+    /// <summary>
+    /// Turns O_DIRECT on or off for an open file (F_SETFL). Returns false when the file system refuses it
+    /// (EINVAL), in which case the descriptor is unchanged.
+    /// </summary>
+    public static bool SetDirect(SafeFileHandle file, bool direct)
+    {
+        var flags = Interop.Libc.Fcntl(file, Interop.Libc.FGetFl, 0);
+        if (flags < 0)
+            throw Error("fcntl(F_GETFL)");
+        var wanted = direct ? flags | DirectFlag : flags & ~DirectFlag;
+        if (wanted == flags)
+            return true;
+        if (Interop.Libc.Fcntl(file, Interop.Libc.FSetFl, wanted) == 0)
+            return true;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EInval ? false : throw Error("fcntl(F_SETFL)", errno);
+    }
+
+    /// <summary>Cuts or extends the file to exactly <paramref name="length"/> bytes.</summary>
+    public static void Truncate(SafeFileHandle file, long length)
+    {
+        if (Interop.Libc.FTruncate(file, length) != 0)
+            throw Error("ftruncate");
+    }
+
+    private const int EInval = 22;
+
+    // O_DIRECT is 0x4000 on x86-64, 0x10000 on arm and aarch64, 0x8000 on powerpc.
+    private static int DirectFlag => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.Arm or Architecture.Arm64 => 0x10000,
+        Architecture.Ppc64le => 0x8000,
+        _ => Interop.Libc.ODirect,
+    };
+
+    private static IOException Error(string call, int? errno = null)
+    {
+        var code = errno ?? Marshal.GetLastPInvokeError();
+        return new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(code)} (errno {code})", code);
+    }
+}
+
+/// <summary>
+/// Native memory aligned for O_DIRECT (<see cref="NativeMemory.AlignedAlloc"/>), exposed as a <see cref="Memory{T}"/>,
+/// freed on dispose.
+/// </summary>
+internal sealed unsafe class AlignedBuffer : System.Buffers.MemoryManager<byte>
+{
+    private void* _pointer;
+    private readonly int _length;
+
+    public AlignedBuffer(int length, int alignment = NativeFile.DirectAlignment)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        _length = length;
+        _pointer = NativeMemory.AlignedAlloc((nuint)length, (nuint)alignment);
+    }
+
+    public override Span<byte> GetSpan()
+    {
+        ObjectDisposedException.ThrowIf(_pointer is null, this);
+        return new Span<byte>(_pointer, _length);
+    }
+
+    public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new((byte*)_pointer + elementIndex);
+
+    public override void Unpin()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_pointer is not null)
+        {
+            NativeMemory.AlignedFree(_pointer);
+            _pointer = null;
+        }
     }
 }

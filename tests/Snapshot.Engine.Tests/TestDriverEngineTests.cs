@@ -218,6 +218,17 @@ public sealed class TestDriverEngineTests : IDisposable
             events.Select(e => e.Type).Should().ContainInOrder(DomainEventType.Suspended, DomainEventType.Resumed);
     }
 
+    [Fact]
+    public async Task Links_are_the_names_and_parents_of_the_list_in_its_order()
+    {
+        await BuildTree();
+        foreach (var filter in new[] { new SnapshotListFilter(), new SnapshotListFilter { Topological = true }, new SnapshotListFilter { From = "a", Descendants = true } })
+        {
+            _engine.ListLinks(Domain, filter).Should().Equal(_engine.List(Domain, filter).Select(s => new SnapshotLink(s.Name, s.Parent)));
+        }
+        _engine.ListLinks(Domain, new SnapshotListFilter()).Should().Contain(new SnapshotLink("a", null)).And.Contain(new SnapshotLink("d", "a"));
+    }
+
     private List<string> Names(SnapshotListFilter filter) => _engine.List(Domain, filter).Select(s => s.Name).ToList();
 
     private static Exception Catch(Action action)

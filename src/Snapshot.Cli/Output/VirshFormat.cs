@@ -47,11 +47,15 @@ internal static class VirshFormat
         static int Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b;
     }
 
-    public static List<SnapshotInfo> SortByName(IEnumerable<SnapshotInfo> snapshots)
+    public static List<SnapshotInfo> SortByName(IEnumerable<SnapshotInfo> snapshots) => SortByName(snapshots, s => s.Name);
+
+    public static List<SnapshotLink> SortByName(IEnumerable<SnapshotLink> links) => SortByName(links, l => l.Name);
+
+    private static List<T> SortByName<T>(IEnumerable<T> items, Func<T, string> name)
     {
-        var list = snapshots.ToList();
+        var list = items.ToList();
         var order = list.Select((s, i) => (s, i)).ToList();
-        order.Sort((p, q) => CompareNames(p.s.Name, q.s.Name) is var c && c != 0 ? c : p.i - q.i);
+        order.Sort((p, q) => CompareNames(name(p.s), name(q.s)) is var c && c != 0 ? c : p.i - q.i);
         return order.ConvertAll(p => p.s);
     }
 

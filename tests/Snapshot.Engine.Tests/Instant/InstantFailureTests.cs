@@ -162,4 +162,39 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         await Guest.WaitForSequenceAfterAsync(mark, s => s >= latest + 3, Timeout);
         Guest.InconsistentLinesAfter(mark).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task A_memory_relay_failing_mid_write_leaves_no_complete_looking_file_and_the_guest_running()
+    {
+        var (active, _) = DiskChain(Guest);
+        // A file system too small for the guest's memory: the relay's writes fail with ENOSPC part-way.
+        var small = Path.Combine(Guest.Directory, "small-fs");
+        Directory.CreateDirectory(small);
+        Run("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "virtsnap-relay-test", small);
+        try
+        {
+            var file = Path.Combine(small, "full.mem");
+            var overlay = Path.Combine(Guest.Directory, "full-overlay.qcow2");
+            var mark = Guest.Mark();
+            var e = await Refused(InstantRequest("full", file, new DiskSpec("vda", "external", null, null, overlay)), SnapshotErrorKind.Failed);
+
+            e.Message.Should().Contain("No space left on device").And.Contain("no snapshot was recorded").And.Contain("the domain is running");
+            if (File.Exists(file))
+            {
+                var magic = new byte[16];
+                await using (var f = File.OpenRead(file))
+                    f.ReadExactly(magic);
+                System.Text.Encoding.ASCII.GetString(magic).Should().Be("LibvirtQemudPart");
+            }
+            ShouldBeRunningWithoutSnapshots(Guest, overlay);
+            DiskChain(Guest).Backing.Should().Be(active);
+            var latest = Guest.LatestSequence();
+            await Guest.WaitForSequenceAfterAsync(mark, s => s >= latest + 3, Timeout);
+            Guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+        }
+        finally
+        {
+            Run("umount", small);
+        }
+    }
 }

@@ -68,6 +68,14 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
         };
 
         using var engine = ctx.Connect(readOnly: true);
+        if (tree && !ctx.Json)
+        {
+            // A tree needs names and parents only: no XML description per snapshot.
+            var links = engine.ListLinks(domain, filter);
+            return Task.FromResult(PrintTree(ctx, engine, domain, from, current, topological,
+                (topological ? links.ToList() : VirshFormat.SortByName(links)).ConvertAll(l => (l.Name, l.Parent))));
+        }
+
         var listed = engine.List(domain, filter);
         var snapshots = topological ? listed.ToList() : VirshFormat.SortByName(listed);
 
@@ -79,22 +87,7 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
 
         if (tree)
         {
-            // With --from (or --current), the starting snapshot heads the tree.
-            var items = snapshots.ConvertAll(s => (s.Name, s.Parent));
-            if (from is not null || current)
-            {
-                var start = from ?? SnapshotLookup.CurrentName(engine, domain);
-                items.Add((start, null));
-                if (!topological)
-                {
-                    var sorted = items.Select((item, i) => (item, i)).ToList();
-                    sorted.Sort((a, b) => VirshFormat.CompareNames(a.item.Name, b.item.Name) is var c && c != 0 ? c : a.i - b.i);
-                    items = sorted.ConvertAll(p => p.item);
-                }
-            }
-
-            ctx.Print(VirshTree.Render(items));
-            return Task.FromResult(ExitCodes.Success);
+            return Task.FromResult(PrintTree(ctx, engine, domain, from, current, topological, snapshots.ConvertAll(s => (s.Name, s.Parent))));
         }
 
         if (names)
@@ -125,5 +118,25 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
 
         ctx.Print(table.Render(header: !ctx.Quiet));
         return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static int PrintTree(CommandContext ctx, SnapshotEngine engine, string domain, string? from, bool current, bool topological,
+        List<(string Name, string? Parent)> items)
+    {
+        // With --from (or --current), the starting snapshot heads the tree.
+        if (from is not null || current)
+        {
+            var start = from ?? SnapshotLookup.CurrentName(engine, domain);
+            items.Add((start, null));
+            if (!topological)
+            {
+                var sorted = items.Select((item, i) => (item, i)).ToList();
+                sorted.Sort((a, b) => VirshFormat.CompareNames(a.item.Name, b.item.Name) is var c && c != 0 ? c : a.i - b.i);
+                items = sorted.ConvertAll(p => p.item);
+            }
+        }
+
+        ctx.Print(VirshTree.Render(items));
+        return ExitCodes.Success;
     }
 }

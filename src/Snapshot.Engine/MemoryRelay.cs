@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>What the relay did: the file's final length and where its time went.</summary>
+/// <param name="FileLength">The file's exact length (start offset plus every byte read from the pipe).</param>
+/// <param name="StreamBytes">Bytes read from the pipe.</param>
+/// <param name="Direct">Whether the blocks were written with O_DIRECT (false when the file system refused it).</param>
+/// <param name="PipeBytes">The pipe buffer the kernel granted.</param>
+/// <param name="WaitingForWriter">Time spent waiting for the pipe (QEMU being slower than the disk).</param>
+/// <param name="WaitingForDisk">Time spent waiting for a block write to end (the disk being slower than QEMU).</param>
+internal sealed record RelayResult(long FileLength, long StreamBytes, bool Direct, int PipeBytes, TimeSpan WaitingForWriter, TimeSpan WaitingForDisk);
+
+/// <summary>
+/// Reads a stream from a pipe on its own thread and writes it into a file from a given (aligned) offset with
+/// O_DIRECT, in large aligned blocks, two of them so that one fills while the other is written. The last
+/// partial block is padded to the alignment, written, and the file then cut to its exact length; at the end
+/// O_DIRECT is turned off again and the file fsynced. So the memory of a guest goes to the disk at the disk's
+/// speed without filling the host's page cache. On a write failure the relay says so at once
+/// (<see cref="Failure"/>) but keeps reading and discarding until the writer ends its stream, and only then
+/// faults <see cref="Completion"/>: QEMU 7.2 leaves the guest's vCPUs stuck on write-protected pages when its
+/// background snapshot fails or is cancelled, so the writer must never see EPIPE.
+/// </summary>
+internal sealed class MemoryRelay
+{
+    /// <summary>Size of each of the two blocks.</summary>
+    public const int BlockSize = 8 << 20;
+
+    /// <summary>The pipe buffer asked for (the kernel may grant less).</summary>
+    public const int RequestedPipeSize = 8 << 20;
+
+    private readonly SafeFileHandle _file;
+    private readonly SafeFileHandle _pipe;
+    private readonly long _start;
+    private readonly TaskCompletionSource<RelayResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _streamBytes;
+
+    private MemoryRelay(SafeFileHandle file, long start, SafeFileHandle pipe)
+    {
+        _file = file;
+        _start = start;
+        _pipe = pipe;
+    }
+
+    /// <summary>Ends with the file complete on the disk, or faults.</summary>
+    public Task<RelayResult> Completion => _done.Task;
+
+    /// <summary>The write failure, as soon as it happened (the relay then discards the rest of the stream).</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    private Exception? _failure;
+
+    /// <summary>Bytes read from the pipe so far.</summary>
+    public long StreamBytes => Interlocked.Read(ref _streamBytes);
+
+    /// <summary>A pipe for the relay, both ends close-on-exec: (read end, write end).</summary>
+    public static (SafeFileHandle Read, SafeFileHandle Write) CreatePipe() => NativeFile.CreatePipe();
+
+    /// <summary>
+    /// Starts relaying <paramref name="pipe"/> (a read end, owned from now on) into <paramref name="file"/> from
+    /// <paramref name="start"/>, a multiple of <see cref="NativeFile.DirectAlignment"/>. Nothing at lower offsets is touched.
+    /// </summary>
+    public static MemoryRelay Start(SafeFileHandle file, long start, SafeFileHandle pipe)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(pipe);
+        if (start < 0 || start % NativeFile.DirectAlignment != 0)
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"must be a multiple of {NativeFile.DirectAlignment}");
+        var relay = new MemoryRelay(file, start, pipe);
+        var thread = new Thread(relay.Run) { IsBackground = true, Name = "virt-snap memory relay" };
+        thread.Start();
+        return relay;
+    }
+
+    private void Run()
+    {
+        try
+        {
+            _done.SetResult(Relay());
+        }
+#pragma warning disable CA1031 // every failure goes to Completion
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _done.SetException(e);
+        }
+        finally
+        {
+            _pipe.Dispose(); // the writer sees EPIPE (on failure) or has already closed its end
+        }
+    }
+
+    private RelayResult Relay()
+    {
+        var pipeBytes = NativeFile.SetPipeSize(_pipe, RequestedPipeSize);
+        var direct = NativeFile.SetDirect(_file, true);
+        using var first = new AlignedBuffer(BlockSize);
+        using var second = new AlignedBuffer(BlockSize);
+        using var pipe = new FileStream(_pipe, FileAccess.Read, bufferSize: 0);
+        try
+        {
+            return Copy(pipe, first, second, pipeBytes, direct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Volatile.Write(ref _failure, e);
+            // Let the writer finish: read and discard to the end of the stream.
+            var sink = first.Memory;
+            int n;
+            while ((n = pipe.Read(sink.Span)) > 0)
+                Interlocked.Add(ref _streamBytes, n);
+            throw;
+        }
+    }
+
+    private RelayResult Copy(FileStream pipe, AlignedBuffer first, AlignedBuffer second, int pipeBytes, bool direct)
+    {
+        var waitingForWriter = new Stopwatch();
+        var waitingForDisk = new Stopwatch();
+        var offset = _start;
+        var current = first;
+        Task pending = Task.CompletedTask;
+        try
+        {
+            while (true)
+            {
+                var block = current.Memory;
+                var filled = 0;
+                waitingForWriter.Start();
+                while (filled < BlockSize)
+                {
+                    var n = pipe.Read(block.Span[filled..]);
+                    if (n == 0)
+                        break;
+                    filled += n;
+                    Interlocked.Add(ref _streamBytes, n);
+                }
+                waitingForWriter.Stop();
+
+                waitingForDisk.Start();
+                pending.GetAwaiter().GetResult(); // the other block's write, which may have failed
+                waitingForDisk.Stop();
+                if (filled == BlockSize)
+                {
+                    pending = RandomAccess.WriteAsync(_file, block, offset).AsTask();
+                    offset += filled;
+                    current = ReferenceEquals(current, first) ? second : first;
+                    continue;
+                }
+
+                // The end of the stream: the last block, padded to the alignment, then the file cut to its length.
+                var length = offset + filled;
+                if (filled > 0)
+                {
+                    var padded = direct ? (filled + NativeFile.DirectAlignment - 1) / NativeFile.DirectAlignment * NativeFile.DirectAlignment : filled;
+                    block.Span[filled..padded].Clear();
+                    waitingForDisk.Start();
+                    RandomAccess.Write(_file, block.Span[..padded], offset);
+                    waitingForDisk.Stop();
+                }
+                NativeFile.Truncate(_file, length);
+                if (direct)
+                    NativeFile.SetDirect(_file, false);
+                RandomAccess.FlushToDisk(_file);
+                return new RelayResult(length, length - _start, direct, pipeBytes, waitingForWriter.Elapsed, waitingForDisk.Elapsed);
+            }
+        }
+        finally
+        {
+            // Never free a block while a write from it is in flight.
+            try
+            {
+                pending.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Already reported, or superseded by the failure being thrown.
+            }
+        }
+    }
+}

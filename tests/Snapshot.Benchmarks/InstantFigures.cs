@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using Snapshot.Engine;
+using Snapshot.Interop;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Benchmarks;
+
+/// <summary>
+/// Figures 1-3 on one busy guest per size: the instant snapshot beside classic and classic --live
+/// (virsh child processes), the memory write beside the disk's O_DIRECT speed, and the revert beside
+/// <c>virsh restore</c> of the same memory file.
+/// </summary>
+internal sealed class InstantFigures(BenchOptions options, Report report, ILoggerFactory logs) : IDisposable
+{
+    private const double MB = 1e6;
+    private const int RewriteMiBPerSecond = 64;
+    private string? _randomSource;
+
+    public async Task RunAsync(int sizeMiB)
+    {
+        var fill = Math.Min(sizeMiB * 8 / 10, sizeMiB - 96);
+        Console.Error.WriteLine($"bench: booting a {sizeMiB} MiB guest filling {fill} MiB, rewriting {RewriteMiBPerSecond} MiB/s");
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
+        {
+            MemoryMiB = sizeMiB,
+            FillMiB = fill,
+            RewriteMiBPerSecond = RewriteMiBPerSecond,
+            TickMilliseconds = 100,
+            Purpose = $"bench-{sizeMiB}",
+            BootTimeout = TimeSpan.FromSeconds(60 + sizeMiB / 16),
+        });
+        await guest.WaitForSequenceAsync(s => s >= 3, TimeSpan.FromSeconds(60));
+        var size = sizeMiB >= 1024 ? $"{sizeMiB / 1024.0:0.#} GiB" : $"{sizeMiB} MiB";
+        report.Note($"{size} guest booted and filled in {guest.BootTime.TotalSeconds:0.0} s (TCG)");
+
+        double? odirect = null;
+        if (options.Runs_("throughput"))
+        {
+            _randomSource ??= Measure.RandomSource();
+            odirect = Measure.ODirectBytesPerSecond(guest.Directory, _randomSource);
+        }
+
+        var instantName = $"instant-{sizeMiB}";
+        var instant = await InstantAsync(guest, instantName);
+        var classic = await ClassicAsync(guest, $"classic-{sizeMiB}", live: false);
+        var live = await ClassicAsync(guest, $"live-{sizeMiB}", live: true);
+
+        if (options.Runs_("instant"))
+        {
+            report.Add(new Row($"pause {size}", instant.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", instant.PauseMs < 50,
+                string.Create(CultureInfo.InvariantCulture, $"classic --live's final pause {live.PauseMs:0} ms ({live.Pauses} pauses); the engine's own figure {instant.EnginePauseMs:0.0} ms; {instant.PauseBreakdown}")));
+            report.Add(new Row($"pause {size} vs --live", instant.PauseMs, live.PauseMs, "ms", "classic --live", "-", null));
+            report.Add(new Row($"snapshot point {size}", instant.PointMs, classic.PointMs, "ms", "classic", "-", null,
+                "request to snapshot point; classic's point is its pause start (the memory is written in the pause)"));
+            report.Add(new Row($"snapshot point {size} vs --live", instant.PointMs, live.PointMs, "ms", "classic --live", "-", null,
+                "--live's point is its final pause (the state at the end of the write)"));
+        }
+        if (odirect is { } od)
+        {
+            var cachedShare = instant.FileCached is { } c ? (double)c / instant.Bytes : double.NaN;
+            var met = instant.BytesPerSecond >= 0.7 * od && cachedShare < 0.1;
+            report.Add(new Row($"memory write {size}", instant.BytesPerSecond / MB, od / MB, "MB/s", "dd O_DIRECT", ">= 0.70x, not cached", met,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{instant.Bytes / MB:0} MB image; {instant.FileCached / MB:0} MB of it in the page cache after the write (fincore); Cached {instant.CacheDelta / MB:+0;-0} MB across the snapshot; {instant.Relay} (waiting for QEMU, not the disk, means QEMU's background snapshot sets the pace: a TCG vCPU busy on one of {Environment.ProcessorCount} cores, QEMU's migration thread on the other)")));
+            report.Add(new Row($"classic memory write {size}", classic.BytesPerSecond / MB, od / MB, "MB/s", "dd O_DIRECT", "-", null,
+                string.Create(CultureInfo.InvariantCulture, $"classic --live {live.BytesPerSecond / MB:0} MB/s; libvirt writes through its iohelper")));
+        }
+
+        if (options.Runs_("revert") && sizeMiB == options.EffectiveRevertSize)
+            await RevertAsync(guest, instantName, instant.MemoryFile, size);
+    }
+
+    public void Dispose()
+    {
+        if (_randomSource is not null)
+            File.Delete(_randomSource);
+    }
+
+    private sealed record InstantResult(double PauseMs, double PointMs, double EnginePauseMs, long Bytes, double BytesPerSecond,
+        long? FileCached, long CacheDelta, string MemoryFile, string PauseBreakdown, string Relay);
+
+    private async Task<InstantResult> InstantAsync(TestGuest.TestGuest guest, string name)
+    {
+        var memoryFile = Path.Combine(guest.Directory, name + ".mem");
+        var steps = new StepLog();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new ForwardingProvider(logs, steps)));
+        using var engine = new SnapshotEngine(guest.Connection, factory);
+        using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
+        SnapshotPoint? point = null;
+        engine.SnapshotPointTaken += (_, p) => point = p;
+        var cacheBefore = Measure.PageCacheBytes();
+        var requested = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        {
+            Name = name,
+            Memory = new MemorySpec("external", memoryFile),
+            Modifiers = new SnapshotCreateModifiers { Instant = true },
+        });
+        var done = requested + clock.Elapsed;
+        var cacheDelta = Measure.PageCacheBytes() - cacheBefore;
+        var cached = Measure.CachedBytesOf(memoryFile);
+        var bytes = new FileInfo(memoryFile).Length;
+        var pauses = await recorder.WaitPausesAsync(1);
+        if (pauses.Count == 0)
+            throw new InvalidOperationException("no SUSPENDED/RESUMED events were seen for the instant snapshot");
+        var (suspended, resumed) = pauses[0];
+        return new InstantResult((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds,
+            point?.GuestPause.TotalMilliseconds ?? double.NaN, bytes, bytes / (done - resumed).TotalSeconds, cached, cacheDelta, memoryFile,
+            steps.Describe(suspended), steps.Find("relay wrote") ?? "no relay line logged");
+    }
+
+    private sealed record ClassicResult(double PauseMs, double PointMs, int Pauses, double BytesPerSecond);
+
+    private static async Task<ClassicResult> ClassicAsync(TestGuest.TestGuest guest, string name, bool live)
+    {
+        var memoryFile = Path.Combine(guest.Directory, name + ".mem");
+        var overlay = Path.Combine(guest.Directory, "disk." + name);
+        using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
+        List<string> arguments = ["snapshot-create-as", guest.DomainName, name,
+            "--memspec", $"file={memoryFile},snapshot=external", "--diskspec", $"vda,snapshot=external,file={overlay}"];
+        if (live)
+            arguments.Add("--live");
+        var requested = DateTimeOffset.UtcNow;
+        var run = Measure.Virsh([.. arguments]);
+        var pauses = await recorder.WaitPausesAsync(1);
+        if (pauses.Count == 0)
+            throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name}");
+        var (suspended, resumed) = pauses[^1];
+        var bytes = new FileInfo(memoryFile).Length;
+        // Non-live: the memory is written inside the pause. Live: from the request to the end of the final pause.
+        var writing = live ? resumed - requested : resumed - suspended;
+        _ = run;
+        return new ClassicResult((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds, pauses.Count,
+            bytes / writing.TotalSeconds);
+    }
+
+    private async Task RevertAsync(TestGuest.TestGuest guest, string name, string memoryFile, string size)
+    {
+        using var engine = new SnapshotEngine(guest.Connection, logs);
+
+        // From a running guest: the engine stops it itself.
+        Measure.DropCaches();
+        var clock = Stopwatch.StartNew();
+        await engine.RevertAsync(guest.DomainName, name, new SnapshotRevertOptions());
+        var oursRunning = clock.Elapsed.TotalMilliseconds;
+
+        // From a shut-off guest, like the yardstick: both only bring the saved memory back.
+        clock.Restart();
+        guest.Domain.Destroy();
+        var destroyMs = clock.Elapsed.TotalMilliseconds;
+        Measure.DropCaches();
+        clock.Restart();
+        await engine.RevertAsync(guest.DomainName, name, new SnapshotRevertOptions());
+        var oursStopped = clock.Elapsed.TotalMilliseconds;
+
+        // The yardstick: virsh restore of the same memory file, with an --xml whose disk is a fresh overlay.
+        guest.Domain.Destroy();
+        var overlay = Path.Combine(guest.Directory, "virsh-restore.qcow2");
+        clock.Restart();
+        Measure.Run("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", guest.DiskPath, overlay]);
+        var overlayMs = clock.Elapsed.TotalMilliseconds;
+        var xml = XElement.Parse(guest.Connection.GetSaveImageXml(memoryFile, DomainXmlFlags.Secure));
+        var disk = xml.Element("devices")!.Element("disk")!;
+        disk.Element("source")!.SetAttributeValue("file", overlay);
+        disk.Element("backingStore")?.Remove();
+        var xmlFile = Path.Combine(guest.Directory, "virsh-restore.xml");
+        await File.WriteAllTextAsync(xmlFile, xml.ToString());
+        Measure.DropCaches();
+        var restore = Measure.Virsh("restore", memoryFile, "--xml", xmlFile);
+        var yardstick = restore.Elapsed.TotalMilliseconds;
+        report.Add(new Row($"revert {size}, guest shut off", oursStopped, yardstick, "ms", "virsh restore", "<= 1.1x", oursStopped <= 1.1 * yardstick,
+            string.Create(CultureInfo.InvariantCulture,
+                $"both read the memory file cold (caches dropped); the engine also creates the overlay (qemu-img create alone: {overlayMs:0} ms), defines the domain and re-registers the snapshot as current")));
+        report.Add(new Row($"revert {size}, guest running", oursRunning, destroyMs + yardstick, "ms", "virsh destroy + restore", "-", null,
+            string.Create(CultureInfo.InvariantCulture, $"stopping the TCG guest (virDomainDestroy) takes {destroyMs:0} ms of it")));
+    }
+}
+
+/// <summary>The engine's log lines of one instant snapshot, with their times, to show where its pause goes.</summary>
+internal sealed class StepLog
+{
+    private readonly List<(DateTimeOffset At, string Message)> _lines = [];
+
+    public void Add(string message)
+    {
+        lock (_lines)
+            _lines.Add((DateTimeOffset.UtcNow, message));
+    }
+
+    public string? Find(string marker)
+    {
+        lock (_lines)
+        {
+            var line = _lines.Select(l => l.Message).LastOrDefault(m => m.Contains(marker, StringComparison.Ordinal));
+            return line?[line.IndexOf(marker, StringComparison.Ordinal)..];
+        }
+    }
+
+    public string Describe(DateTimeOffset suspended)
+    {
+        lock (_lines)
+        {
+            var steps = _lines.Where(l => l.Message.Contains("pause:", StringComparison.Ordinal)).ToList();
+            return steps.Count == 0
+                ? "no pause breakdown logged"
+                : "pause breakdown: " + string.Join("; ", steps.Select(s => s.Message[(s.Message.IndexOf("pause:", StringComparison.Ordinal) + 6)..].Trim()));
+        }
+    }
+}
+
+/// <summary>Sends the engine's log to the benchmark's logger (stderr when --verbose) and keeps its lines for the report.</summary>
+internal sealed class ForwardingProvider(ILoggerFactory target, StepLog steps) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Forwarder(target.CreateLogger(categoryName), steps);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Forwarder(ILogger inner, StepLog steps) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            steps.Add(formatter(state, exception));
+            inner.Log(logLevel, eventId, state, exception, formatter);
+        }
+    }
+}
