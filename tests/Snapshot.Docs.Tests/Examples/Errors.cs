@@ -57,8 +57,8 @@ public static class Errors
         }
         catch (OperationCanceledException e)
         {
-            // An instant snapshot's cancel returns only after QEMU's memory write has ended (cancelling
-            // it stalls the guest on QEMU 7.2), then deletes the partial file. The guest runs
+            // An instant snapshot's cancel lets QEMU finish streaming the memory, discarded (cancelling
+            // QEMU's write stalls the guest on QEMU 7.2), then deletes the partial file. The guest runs
             // throughout; the message lists what is left, e.g. the disks' new overlays.
             Console.WriteLine(e.Message);
         }
