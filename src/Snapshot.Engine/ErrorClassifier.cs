@@ -10,6 +10,8 @@ internal static class ErrorClassifier
         OperationCanceledException => SnapshotErrorKind.Cancelled,
         DomainNotFoundException or SnapshotNotFoundException => SnapshotErrorKind.NotFound,
         UnsupportedConfigurationException => SnapshotErrorKind.NotSupported,
+        // "needs --force": the request must change, as with the engine's own risky-revert refusals.
+        SnapshotRevertRiskyException => SnapshotErrorKind.BadInput,
         // virCheckFlags: a driver that lacks a flag says so with VIR_ERR_INVALID_ARG.
         LibvirtException { Code: LibvirtErrorCode.InvalidArg } l when l.Message.StartsWith("unsupported flags", StringComparison.Ordinal)
             => SnapshotErrorKind.NotSupported,

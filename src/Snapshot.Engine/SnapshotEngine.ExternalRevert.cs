@@ -42,7 +42,7 @@ public sealed partial class SnapshotEngine
                 // Which images the remaining snapshots need (qemu-img info per chain) is read while the
                 // domain restores, not after it: without discarding, the remaining snapshots are those of now.
                 await ReplaceAndStartAsync(dom, plan, overlays, suppression,
-                    () => needed = options.DiscardDescendants ? null : NeededAfterRevertAsync(dom, [.. overlays.Values], cancellationToken),
+                    () => needed = options.DiscardDescendants ? null : NeededAfterRevertAsync(dom, [.. overlays.Values], CancellationToken.None),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -68,8 +68,9 @@ public sealed partial class SnapshotEngine
         }
         if (options.DiscardDescendants && descendants.Count > 0)
             snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly | SnapshotDeleteFlags.MetadataOnly);
+        // The revert is done and recorded: a cancel from here on would report a failure that did not happen.
         var neededNow = needed is null ? null : await needed.ConfigureAwait(false);
-        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, neededNow, cancellationToken).ConfigureAwait(false);
+        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, neededNow, CancellationToken.None).ConfigureAwait(false);
         using var current = Lookup(dom, plan.Snapshot);
         return Describe(current);
     }

@@ -90,8 +90,9 @@ public sealed partial class SnapshotEngine
                 _file!.Dispose();
                 _fileComplete = true;
                 RestoreMigrationSettings();
-                ct.ThrowIfCancellationRequested();
 
+                // The memory is complete: registering takes milliseconds, and a cancel now would throw away
+                // a finished snapshot.
                 _step = "registering the snapshot in libvirt's metadata";
                 using var snapshot = dom.CreateSnapshot(RegistrationXml(point.TakenAt), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
                 return Describe(snapshot);
@@ -289,6 +290,7 @@ public sealed partial class SnapshotEngine
                 if (ct.IsCancellationRequested)
                 {
                     _step = "writing the guest's memory (cancelled)";
+                    _relay!.Abandon();
                     ct.ThrowIfCancellationRequested();
                 }
                 if (_relay!.Failure is { } failure)

@@ -28,6 +28,6 @@ public sealed record DomainLifecycleEvent(string DomainName, Guid DomainUuid, Do
         ? DetailValue.ToString()
         : Detail.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>As virsh's <c>event --event lifecycle</c> prints it: <c>event 'lifecycle' for domain 'test': Suspended Paused</c>.</summary>
+    /// <summary>The event with the type's and detail's enum names, e.g. <c>event 'lifecycle' for domain 'test': Suspended Paused</c> (virsh words some details differently; <c>virt-snap event</c> prints virsh's words).</summary>
     public override string ToString() => $"event 'lifecycle' for domain '{DomainName}': {Type} {DetailName}";
 }

@@ -46,7 +46,7 @@ public sealed class ErrorTests(TestNode node) : IClassFixture<TestNode>
 
         // failed (1) and not supported (4)
         { "snapshot-create-as demo base", 1, "error: operation failed: domain moment base already exists" },
-        { "snapshot-revert demo ext-disk", 4, "error: revert to external snapshot not supported yet" },
+        { "snapshot-revert demo ext-disk", 3, "error: frozen image '/guest/demo.img' of disk vda (snapshot 'ext-disk') does not exist" },
         { "snapshot-delete demo Zeta --metadata", 4, "error: unsupported flags (0x2) in function testDomainSnapshotDelete" },
     };
 

@@ -21,7 +21,7 @@ public sealed class GuestCliTests
         Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", d, "internal", "first point")).Should().Be("Domain snapshot internal created\n");
         var after = guest.LatestSequence();
         await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
-        var mark = guest.Mark();
+        var mark = PauseAndMark(guest);
         Ok(VirtSnap.Run("-c", Uri, "snapshot-revert", d, "internal")).Should().Be("Domain snapshot internal reverted\n\n");
         (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().BeInRange(before + 1, after + 1);
         Ok(VirtSnap.Run("-c", Uri, "snapshot-delete", d, "internal")).Should().Be("Domain snapshot internal deleted\n\n");
@@ -87,6 +87,70 @@ public sealed class GuestCliTests
         Virsh.Run("-c", Uri, "dumpxml", d).Out.Should().Be(domainXml);
         Virsh.Run("-c", Uri, "snapshot-list", d).Out.Should().Be(listing);
         Virsh.Run("-c", Uri, "domstate", d).Out.Should().Be("running\n\n");
+    }
+
+    [Fact]
+    public async Task Instant_snapshot_then_revert_brings_the_guest_back_to_the_moment_of_the_request()
+    {
+        // Enough busy RAM that the memory write spans many ticks: a snapshot point at the end of the
+        // write would come back several sequence numbers later than the request.
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
+        {
+            Purpose = "cli-instant", MemoryMiB = 768, FillMiB = 512, RewriteMiBPerSecond = 64, TickMilliseconds = 100,
+        });
+        var d = guest.DomainName;
+        var memory = Path.Combine(guest.Directory, "instant.mem");
+
+        var atRequest = guest.LatestSequence();
+        var created = Ok(VirtSnap.Run("-c", Uri, "snapshot-create-as", d, "instant", "--instant",
+            "--memspec", memory, "--diskspec", $"vda,file={Path.Combine(guest.Directory, "instant.qcow2")}"));
+        var afterWrite = guest.LatestSequence();
+
+        created.Should().MatchRegex(@"^Snapshot point taken at .+ \(guest paused \d+ ms\)\nDomain snapshot instant created\n$");
+        Virsh.Run("-c", Uri, "snapshot-current", d, "--name").Out.Should().Be("instant\n");
+        Virsh.Run("-c", Uri, "snapshot-info", d, "instant").Out.Should().Contain("Location:       external");
+        await guest.WaitForSequenceAsync(s => s > afterWrite + 10, Wait);
+
+        var mark = PauseAndMark(guest);
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-revert", d, "instant")).Should().Be("Domain snapshot instant reverted\n\n");
+
+        var resumed = await guest.FirstSequenceAfterAsync(mark, Wait);
+        resumed.Should().BeInRange(atRequest + 1, atRequest + 3, "the snapshot point is the request, not the end of the write (at {0})", afterWrite);
+        await guest.WaitForSequenceAfterAsync(mark, s => s >= resumed + 5, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+        Virsh.Run("-c", Uri, "snapshot-current", d, "--name").Out.Should().Be("instant\n");
+        Virsh.Run("-c", Uri, "domstate", d).Out.Should().Be("running\n\n");
+    }
+
+    [Fact]
+    public async Task A_snapshot_taken_by_virsh_is_reverted_by_virt_snap_which_libvirt_refuses()
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "cli-revert" });
+        var d = guest.DomainName;
+        var before = guest.LatestSequence();
+        var taken = Virsh.Run("-c", Uri, "snapshot-create-as", d, "by-virsh",
+            "--memspec", $"file={Path.Combine(guest.Directory, "by-virsh.mem")},snapshot=external",
+            "--diskspec", $"vda,snapshot=external,file={Path.Combine(guest.Directory, "by-virsh.qcow2")}");
+        taken.ExitCode.Should().Be(0, taken.Err);
+        var after = guest.LatestSequence();
+        Virsh.Run("-c", Uri, "snapshot-revert", d, "by-virsh").Err.Should().Contain("revert to external snapshot not supported yet");
+        await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
+
+        var mark = PauseAndMark(guest);
+        Ok(VirtSnap.Run("-c", Uri, "snapshot-revert", d, "--current")).Should().Be("Domain snapshot by-virsh reverted\n\n");
+
+        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().BeInRange(before + 1, after + 1);
+        await guest.WaitForSequenceAfterAsync(mark, _ => true, Wait);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+        Virsh.Run("-c", Uri, "snapshot-current", d, "--name").Out.Should().Be("by-virsh\n");
+    }
+
+    // The old guest, paused before the mark, prints nothing after it: every sequence number after the
+    // mark comes from the reverted guest.
+    private static LogMark PauseAndMark(TestGuest.TestGuest guest)
+    {
+        Virsh.Run("-c", Uri, "suspend", guest.DomainName).ExitCode.Should().Be(0);
+        return guest.Mark();
     }
 
     private static string Ok(CommandOutput result)

@@ -83,6 +83,8 @@ internal sealed class CommandContext : IDisposable
         }
     }
 
+    private static readonly string DefaultCancelMessage = new OperationCanceledException().Message;
+
     /// <summary>Reports a failure (one line on stderr; the error envelope in JSON mode) and returns its exit code.</summary>
     public int ReportError(Exception error)
     {
@@ -93,7 +95,8 @@ internal sealed class CommandContext : IDisposable
             OperationCanceledException => SnapshotErrorKind.Cancelled,
             _ => SnapshotEngine.Classify(error),
         };
-        var message = error is OperationCanceledException && kind == SnapshotErrorKind.Cancelled
+        // A bare cancellation says so; one the engine explained (what it left behind) keeps its words.
+        var message = error is OperationCanceledException && error.Message == DefaultCancelMessage
             ? "operation cancelled"
             : OneLine(error.Message);
         Err.Write($"error: {message}\n");

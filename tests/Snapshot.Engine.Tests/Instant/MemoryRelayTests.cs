@@ -85,6 +85,23 @@ public sealed class MemoryRelayTests : IDisposable
         new FileInfo(path).Length.Should().Be(Header);
     }
 
+    [Fact]
+    public async Task An_abandoned_relay_stops_writing_but_reads_the_stream_to_its_end()
+    {
+        var path = Path.Combine(_directory, "abandoned.mem");
+        using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite);
+        RandomAccess.Write(file, new byte[Header], 0);
+        var (read, write) = MemoryRelay.CreatePipe();
+        var relay = MemoryRelay.Start(file, Header, read);
+
+        relay.Abandon();
+        await WriteInOddChunksAsync(write, new byte[8 * MemoryRelay.BlockSize]);
+
+        await relay.Invoking(r => r.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ThrowAsync<OperationCanceledException>();
+        relay.StreamBytes.Should().Be(8L * MemoryRelay.BlockSize, "the writer (QEMU) is let finish");
+        new FileInfo(path).Length.Should().Be(Header, "nothing of the stream reached the file");
+    }
+
     private static Task WriteInOddChunksAsync(SafeFileHandle write, byte[] data) => Task.Run(() =>
     {
         using var pipe = new FileStream(write, FileAccess.Write, bufferSize: 0);

@@ -1,0 +1,28 @@
+using Snapshot.Engine;
+using Snapshot.Interop;
+
+namespace Snapshot.Docs.Tests.Examples;
+
+public static class Events
+{
+    // begin-snippet: watch-events
+    public static async Task WatchAsync(SnapshotEngine engine, string domain, CancellationToken cancellationToken)
+    {
+        // Until cancelled (the loop then ends with OperationCanceledException). null: every domain.
+        await foreach (var e in engine.WatchEventsAsync(domain, cancellationToken))
+            Console.WriteLine($"{e.Time:HH:mm:ss.fff} {e.DomainName}: {e.Type} {e.DetailName}");
+    }
+    // end-snippet
+
+    // begin-snippet: subscribe
+    public static IDisposable LogReverts(SnapshotEngine engine, string domain) =>
+        // The handler runs on libvirt's event-loop thread: keep it short. Dispose to stop.
+        engine.Subscribe(domain, e =>
+        {
+            if (e.DetailValue is DomainEventDefinedDetail.FromSnapshot)
+                Console.WriteLine($"{e.DomainName} was reverted to a snapshot");
+            else
+                Console.WriteLine(e);   // event 'lifecycle' for domain 'web1': Suspended Paused
+        });
+    // end-snippet
+}
