@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Snapshot.Engine;
 
 namespace Snapshot.Cli.Common;
@@ -21,13 +22,25 @@ internal static class SnapshotLookup
         }
     }
 
-    /// <summary>The snapshot's name: the one given, else the current snapshot's.</summary>
-    public static string Resolve(SnapshotEngine engine, string domain, string? name, bool current, string arg, bool exclusive)
-    {
-        Check(name, current, arg, exclusive);
-        return name ?? CurrentName(engine, domain);
-    }
-
     public static string CurrentName(SnapshotEngine engine, string domain) =>
         (engine.GetCurrent(domain) ?? throw CliErrors.NotFound(NoCurrentMessage)).Name;
+}
+
+/// <summary>
+/// A command's "DOMAIN {SNAPSHOT | --current}" operands, checked before connecting (usage errors never
+/// wait for libvirt) and resolved to a name after.
+/// </summary>
+internal readonly record struct SnapshotTarget(string Domain, string? Name, bool Current)
+{
+    public static SnapshotTarget From(ParseResult parseResult, Operands operands, Option<bool> current, Func<string?, string, string> require)
+    {
+        var (values, _) = operands.Resolve(parseResult);
+        var domain = require(values["domain"], "domain");
+        var target = new SnapshotTarget(domain, values["snapshotname"], parseResult.GetValue(current));
+        SnapshotLookup.Check(target.Name, target.Current, "snapshotname", exclusive: true);
+        return target;
+    }
+
+    /// <summary>The snapshot's name: the one given, else the current snapshot's.</summary>
+    public string Resolve(SnapshotEngine engine) => Name ?? SnapshotLookup.CurrentName(engine, Domain);
 }

@@ -12,10 +12,8 @@ internal sealed class SnapshotDeleteCommand(ParseResult parseResult, GlobalOptio
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
-        var current = ParseResult.GetValue(P.Current);
-        SnapshotLookup.Check(values["snapshotname"], current, "snapshotname", exclusive: true);
+        var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
+        var domain = target.Domain;
         var children = ParseResult.GetValue(P.Children);
         var childrenOnly = ParseResult.GetValue(P.ChildrenOnly);
         if (children && childrenOnly)
@@ -28,7 +26,7 @@ internal sealed class SnapshotDeleteCommand(ParseResult parseResult, GlobalOptio
         var options = new SnapshotDeleteOptions(mode, ParseResult.GetValue(P.Metadata));
 
         using var engine = ctx.Connect();
-        var name = SnapshotLookup.Resolve(engine, domain, values["snapshotname"], current, "snapshotname", exclusive: true);
+        var name = target.Resolve(engine);
         await engine.DeleteAsync(domain, name, options, ct);
 
         ctx.WriteJson(new DeletedJson(name, ModeName(mode), options.MetadataOnly), CliJsonContext.Default.DeletedJson);

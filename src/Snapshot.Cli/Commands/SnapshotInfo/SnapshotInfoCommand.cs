@@ -13,13 +13,11 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
 {
     protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
-        var current = ParseResult.GetValue(P.Current);
-        SnapshotLookup.Check(values["snapshotname"], current, "snapshotname", exclusive: true);
+        var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
+        var domain = target.Domain;
 
         using var engine = ctx.Connect(readOnly: true);
-        var name = SnapshotLookup.Resolve(engine, domain, values["snapshotname"], current, "snapshotname", exclusive: true);
+        var name = target.Resolve(engine);
         var details = engine.GetInfo(domain, name);
         var s = details.Snapshot;
 
