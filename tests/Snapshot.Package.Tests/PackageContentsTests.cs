@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Reflection.Metadata;
+using System.Text.Json;
 using System.Xml.Linq;
 
 namespace Snapshot.Package.Tests;
@@ -10,6 +11,9 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
 {
     // PortableCustomDebugInfoKinds.SourceLink
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    // PortableCustomDebugInfoKinds.EmbeddedSource
+    private static readonly Guid EmbeddedSourceKind = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
 
     private static List<string> Entries(string nupkg)
     {
@@ -39,7 +43,7 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
         var repository = Element(nuspec, "repository");
         repository.Attribute("type")!.Value.Should().Be("git");
         repository.Attribute("url")!.Value.Should().StartWith("https://github.com/");
-        repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$");
+        repository.Attribute("commit")!.Value.Should().Be(Repo.HeadCommit);
         nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value)
             .Should().Contain("VirtSnap.Interop");
     }
@@ -54,7 +58,7 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
     [Theory]
     [InlineData("VirtSnap", "Snapshot.Engine")]
     [InlineData("VirtSnap.Interop", "Snapshot.Interop")]
-    public void Symbol_packages_carry_SourceLink(string id, string assembly)
+    public void Symbol_packages_map_the_checkout_to_this_commit_and_embed_what_git_does_not_hold(string id, string assembly)
     {
         using var zip = ZipFile.OpenRead(packages.PackagePath(id, "snupkg"));
         using var pdb = new MemoryStream();
@@ -63,13 +67,26 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
         pdb.Position = 0;
         using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
         var reader = provider.GetMetadataReader();
+
         var sourceLink = reader.CustomDebugInformation
             .Select(reader.GetCustomDebugInformation)
             .Where(c => reader.GetGuid(c.Kind) == SourceLinkKind)
             .Select(c => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(c.Value)))
             .Single();
         output.WriteLine(sourceLink);
-        sourceLink.Should().Contain("https://raw.githubusercontent.com/");
+        var documents = JsonDocument.Parse(sourceLink).RootElement.GetProperty("documents");
+        documents.GetProperty(Path.Combine(Repo.Root, "*")).GetString()
+            .Should().Be($"https://raw.githubusercontent.com/virt-snap/virt-snap/{Repo.HeadCommit}/*");
+
+        var embeddedNames = reader.Documents
+            .Where(h => reader.GetCustomDebugInformation(h).Any(c => reader.GetGuid(reader.GetCustomDebugInformation(c).Kind) == EmbeddedSourceKind))
+            .Select(h => reader.GetString(reader.GetDocument(h).Name))
+            .ToList();
+        output.WriteLine(string.Join("\n", embeddedNames));
+        // Generated under obj (git ignores it), so the debugger can only get it from the PDB.
+        embeddedNames.Should().Contain(n => n.EndsWith($"{assembly}.AssemblyInfo.cs", StringComparison.Ordinal));
+        // Held by git, so the debugger fetches it through SourceLink instead.
+        embeddedNames.Should().NotContain(n => n.StartsWith(Path.Combine(Repo.Root, "src"), StringComparison.Ordinal));
     }
 
     [Fact]
