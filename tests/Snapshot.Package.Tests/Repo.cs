@@ -7,6 +7,19 @@ internal static class Repo
 
     public static string TestProjectDirectory => Path.Combine(Root, "tests", "Snapshot.Package.Tests");
 
+    private static readonly Dictionary<string, string> AnyOwner = new()
+    {
+        ["GIT_CONFIG_COUNT"] = "1",
+        ["GIT_CONFIG_KEY_0"] = "safe.directory",
+        ["GIT_CONFIG_VALUE_0"] = "*",
+    };
+
+    /// <summary>
+    /// For <c>git clone --upload-pack</c>: git's local transport clears the configuration given through the
+    /// environment or <c>-c</c> before starting upload-pack in the source repository.
+    /// </summary>
+    public const string UploadPackAnyOwner = "git -c safe.directory=* upload-pack";
+
     /// <summary>The commit checked out (what SourceLink and the packages must name).</summary>
     public static string HeadCommit => Git(Root, "rev-parse", "HEAD");
 
@@ -24,11 +37,12 @@ internal static class Repo
 
     /// <summary>
     /// Runs git in <paramref name="directory"/>; its stdout, trimmed, or an exception with what it printed.
-    /// Like the build (Directory.Build.targets), it reads a checkout owned by another user.
+    /// Like the build (Directory.Build.targets), it reads a checkout owned by another user (see
+    /// <see cref="UploadPackAnyOwner"/> for a clone of one).
     /// </summary>
     public static string Git(string directory, params string[] args)
     {
-        var result = DotnetCli.RunProcess("git", directory, new Dictionary<string, string>(), ["-c", "safe.directory=*", .. args]);
+        var result = DotnetCli.RunProcess("git", directory, AnyOwner, args);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"git {string.Join(' ', args)} in {directory}: {result}");
         return result.Out.Trim();
