@@ -73,7 +73,8 @@ internal static class Cli
 
     /// <summary>
     /// System.CommandLine lets an optional positional take a word like <c>--bogus</c>; virsh calls
-    /// that an unsupported option (unless it follows <c>--</c>).
+    /// that an unsupported option (unless it follows <c>--</c>). A word with one dash (<c>-1</c>, a
+    /// domain ID's negative look-alike) is data to virsh, so it stays an operand.
     /// </summary>
     private static string? UnknownOptionTakenAsOperand(ParseResult parseResult, string[] args)
     {
@@ -86,7 +87,7 @@ internal static class Cli
             .OfType<System.CommandLine.Parsing.ArgumentResult>()
             .SelectMany(a => a.Tokens)
             .Select(t => t.Value)
-            .FirstOrDefault(v => v.Length > 1 && v.StartsWith('-'));
+            .FirstOrDefault(v => v.Length > 2 && v.StartsWith("--", StringComparison.Ordinal));
     }
 
     private static (RootCommand, GlobalOptions) Build()

@@ -32,4 +32,18 @@ internal sealed record ExternalRevertPlan(
     IReadOnlyList<FrozenDisk> Disks,
     string? MemoryFile,
     RevertStart Start,
-    DomainState TargetState);
+    DomainState TargetState)
+{
+    /// <summary>Whether starting the guest re-initializes its NVRAM from its template (<c>--reset-nvram</c>).</summary>
+    public bool ResetNvram { get; init; }
+
+    /// <summary>The flags of <c>virDomainRestoreFlags</c> for <see cref="RevertStart.Restore"/>.</summary>
+    public DomainSaveRestoreFlags RestoreFlags =>
+        (TargetState == DomainState.Paused ? DomainSaveRestoreFlags.Paused : DomainSaveRestoreFlags.Running)
+        | (ResetNvram ? DomainSaveRestoreFlags.ResetNvram : DomainSaveRestoreFlags.None);
+
+    /// <summary>The flags of <c>virDomainCreateWithFlags</c> for <see cref="RevertStart.FreshBoot"/>.</summary>
+    public DomainCreateFlags CreateFlags =>
+        (TargetState == DomainState.Paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None)
+        | (ResetNvram ? DomainCreateFlags.StartResetNvram : DomainCreateFlags.None);
+}

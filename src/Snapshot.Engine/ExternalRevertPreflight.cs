@@ -49,7 +49,10 @@ internal static class ExternalRevertPreflight
             throw new SnapshotException(SnapshotErrorKind.BadInput,
                 $"reverting to snapshot '{name}' changes the running guest's ABI ({difference}); pass --force to accept it");
 
-        return new ExternalRevertPlan(name, definition, disks, start == RevertStart.Restore ? (string?)memory!.Attribute("file") : null, start, target);
+        return new ExternalRevertPlan(name, definition, disks, start == RevertStart.Restore ? (string?)memory!.Attribute("file") : null, start, target)
+        {
+            ResetNvram = options.ResetNvram,
+        };
     }
 
     /// <summary>How the domain comes back, and in which state, for a snapshot state and a request.</summary>

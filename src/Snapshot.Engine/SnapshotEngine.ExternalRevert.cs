@@ -99,12 +99,10 @@ public sealed partial class SnapshotEngine
                 // an XML whose disks point at the fresh overlays, or QEMU writes into frozen images.
                 var embedded = XElement.Parse(Connection.GetSaveImageXml(plan.MemoryFile!, DomainXmlFlags.Secure));
                 var restoreXml = RevertDefinition.WithOverlays(embedded, overlays);
-                var flags = plan.TargetState == DomainState.Paused ? DomainSaveRestoreFlags.Paused : DomainSaveRestoreFlags.Running;
-                await Task.Run(() => Connection.RestoreDomain(plan.MemoryFile!, restoreXml, flags), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => Connection.RestoreDomain(plan.MemoryFile!, restoreXml, plan.RestoreFlags), CancellationToken.None).ConfigureAwait(false);
                 break;
             case RevertStart.FreshBoot:
-                var create = plan.TargetState == DomainState.Paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None;
-                await Task.Run(() => dom.Create(create), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => dom.Create(plan.CreateFlags), CancellationToken.None).ConfigureAwait(false);
                 break;
             default:
                 await AwaitRawAsync(suppression, name, "define", e => e.Type == DomainEventType.Defined).ConfigureAwait(false);
@@ -142,6 +140,7 @@ public sealed partial class SnapshotEngine
             outcome.Add("it is defined again on its previous disks");
             if (stopped)
             {
+                // Never with --reset-nvram: the rollback puts back what the domain had, its NVRAM included.
                 await Task.Run(() => dom.Create(before == DomainState.Paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None), CancellationToken.None).ConfigureAwait(false);
                 outcome.Add("booted afresh on them (the memory state it had is lost)");
             }

@@ -26,6 +26,8 @@ public sealed partial class SnapshotEngine
         };
         if (options.Force)
             flags |= SnapshotRevertFlags.Force;
+        if (options.ResetNvram)
+            flags |= SnapshotRevertFlags.ResetNvram;
         Log.RevertingInternal(_logger, dom.Name, info.Name, flags);
         await Task.Run(() => snapshot.Revert(flags), CancellationToken.None).ConfigureAwait(false);
         if (options.DiscardDescendants && snapshot.ChildCount() > 0)

@@ -22,6 +22,14 @@ public sealed record SnapshotRevertOptions
     /// <summary>Accept risky reverts (guest ABI changes, a fresh boot from a disk-only snapshot), as virsh's <c>--force</c>.</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Re-initialize the domain's UEFI NVRAM from its template when the revert starts the guest, as virsh's
+    /// <c>--reset-nvram</c>: internal reverts pass <c>VIR_DOMAIN_SNAPSHOT_REVERT_RESET_NVRAM</c>; external ones
+    /// restore with <c>VIR_DOMAIN_SAVE_RESET_NVRAM</c> or boot with <c>VIR_DOMAIN_START_RESET_NVRAM</c>. A revert
+    /// that leaves the domain shut off starts nothing, so nothing is reset (as libvirt's internal revert).
+    /// </summary>
+    public bool ResetNvram { get; init; }
+
     /// <summary>Delete the snapshot's descendants and the files only they use.</summary>
     public bool DiscardDescendants { get; init; }
 }

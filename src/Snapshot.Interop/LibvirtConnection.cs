@@ -104,6 +104,28 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return new LibvirtDomain(this, handle);
     }
 
+    /// <summary>
+    /// The domain with a UUID in libvirt's text form (<c>virDomainLookupByUUIDString</c>), parsed by libvirt
+    /// itself, which is more lenient than <see cref="Guid"/>: hyphens or spaces between any two hex digits,
+    /// blanks around.
+    /// </summary>
+    /// <exception cref="DomainNotFoundException">No domain has this UUID.</exception>
+    /// <exception cref="LibvirtException">Not a UUID (<see cref="LibvirtErrorCode.InvalidArg"/>).</exception>
+    public LibvirtDomain LookupDomainByUuidString(string uuid)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        var handle = LibvirtError.Check(Interop.Libvirt.virDomainLookupByUUIDString(Handle, uuid), nameof(Interop.Libvirt.virDomainLookupByUUIDString));
+        return new LibvirtDomain(this, handle);
+    }
+
+    /// <summary>The running domain with this ID (<c>virDomainLookupByID</c>); inactive domains have none.</summary>
+    /// <exception cref="DomainNotFoundException">No running domain has this ID.</exception>
+    public LibvirtDomain LookupDomain(int id)
+    {
+        var handle = LibvirtError.Check(Interop.Libvirt.virDomainLookupByID(Handle, id), nameof(Interop.Libvirt.virDomainLookupByID));
+        return new LibvirtDomain(this, handle);
+    }
+
     /// <summary>The domains that pass <paramref name="flags"/>, all of them with none (<c>virConnectListAllDomains</c>). Dispose each.</summary>
     public IReadOnlyList<LibvirtDomain> ListAllDomains(ListDomainsFlags flags = 0)
     {

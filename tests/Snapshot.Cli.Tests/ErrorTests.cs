@@ -6,8 +6,8 @@ public sealed class ErrorTests(TestNode node) : IClassFixture<TestNode>
     public static TheoryData<string, int, string> Failures() => new()
     {
         // not found (3)
-        { "snapshot-list nodom", 3, "error: Domain not found" },
-        { "snapshot-info nodom base", 3, "error: Domain not found" },
+        { "snapshot-list nodom", 3, "error: failed to get domain 'nodom'" },
+        { "snapshot-info nodom base", 3, "error: failed to get domain 'nodom'" },
         { "snapshot-info demo nosnap", 3, "error: Domain snapshot not found: no domain snapshot with matching name 'nosnap'" },
         { "snapshot-dumpxml demo nosnap", 3, "error: Domain snapshot not found: no domain snapshot with matching name 'nosnap'" },
         { "snapshot-list demo --from nosnap", 3, "error: Domain snapshot not found: no domain snapshot with matching name 'nosnap'" },

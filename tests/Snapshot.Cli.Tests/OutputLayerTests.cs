@@ -33,9 +33,10 @@ public sealed class OutputLayerTests
     [Fact]
     public void Table_cells_show_control_characters_as_hex_and_count_wide_characters_twice()
     {
-        VirshTable.Encode("a\tb").Should().Be(("a\\x09b", 6));
-        VirshTable.Encode("c:\\xy").Should().Be(("c:\\x5cxy", 8));
-        VirshTable.Encode("快照").Width.Should().Be(4);
+        VirshTable.Encode("a\tb", utf8: false).Should().Be(("a\\x09b", 6));
+        VirshTable.Encode("c:\\xy", utf8: false).Should().Be(("c:\\x5cxy", 8));
+        VirshTable.Encode("快照", utf8: true).Width.Should().Be(4);
+        VirshTable.Encode("快照", utf8: false).Width.Should().Be(24);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Snapshot.Cli.Tests;
 /// A libvirt test-driver node file in a temp dir. Domain <c>demo</c> holds a snapshot tree with a
 /// branch, two roots, awkward names and a current snapshot; <c>chain</c> holds a single line of
 /// snapshots (its topological order is unique, so virsh prints it the same way every run);
-/// <c>bare</c> has none. Each connection to <see cref="Uri"/> starts from this same state.
+/// <c>bare</c> has none; <c>2</c> is named like <c>chain</c>'s ID. Each connection to <see cref="Uri"/> starts from this same state.
 /// </summary>
 public sealed class TestNode : IDisposable
 {
@@ -65,6 +65,8 @@ public sealed class TestNode : IDisposable
         AppendDomain(sb, "demo", "4dea22b3-1d52-d8f3-2516-782e98ab3fa0", Demo);
         AppendDomain(sb, "chain", "5dea22b3-1d52-d8f3-2516-782e98ab3fa1", Chain);
         AppendDomain(sb, "bare", "6dea22b3-1d52-d8f3-2516-782e98ab3fa2", []);
+        // Named like the ID of "chain" (2): virsh tries the ID first.
+        AppendDomain(sb, "2", "7dea22b3-1d52-d8f3-2516-782e98ab3fa3", [("named-two", null, "shutoff", 1700004000, true)]);
         sb.Append("</node>\n");
         return sb.ToString();
     }

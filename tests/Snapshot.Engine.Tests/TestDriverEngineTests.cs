@@ -146,7 +146,7 @@ public sealed class TestDriverEngineTests : IDisposable
     public async Task Missing_domain_and_snapshot_are_not_found()
     {
         var noDomain = () => _engine.List("no-such-domain", new SnapshotListFilter());
-        noDomain.Should().Throw<DomainNotFoundException>().Which.Message.Should().StartWith("Domain not found");
+        noDomain.Should().Throw<DomainNotFoundException>().Which.Message.Should().Be("failed to get domain 'no-such-domain'");
         SnapshotEngine.Classify(Catch(noDomain)).Should().Be(SnapshotErrorKind.NotFound);
 
         var noSnapshot = () => _engine.GetInfo(Domain, "nope");

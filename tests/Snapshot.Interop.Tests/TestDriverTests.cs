@@ -106,6 +106,29 @@ public sealed class TestDriverTests : IDisposable
     }
 
     [Fact]
+    public void A_running_domain_is_found_by_its_id_and_a_missing_id_is_DomainNotFound()
+    {
+        using var byId = _conn.LookupDomain(1);
+        byId.Name.Should().Be("test");
+
+        var act = () => _conn.LookupDomain(99);
+        act.Should().Throw<DomainNotFoundException>().Which.Code.Should().Be(LibvirtErrorCode.NoDomain);
+    }
+
+    [Fact]
+    public void A_uuid_string_is_parsed_by_libvirt_leniently_and_a_non_uuid_is_invalid_arg()
+    {
+        // libvirt takes hyphens or spaces between digit pairs and blanks around; Guid.Parse does not.
+        using var spaced = _conn.LookupDomainByUuidString("  " + TestUuid.Replace("-", "", StringComparison.Ordinal) + "  ");
+        spaced.Name.Should().Be("test");
+
+        var missing = () => _conn.LookupDomainByUuidString("00000000-0000-0000-0000-000000000001");
+        missing.Should().Throw<DomainNotFoundException>();
+        var invalid = () => _conn.LookupDomainByUuidString("not-a-uuid-but-36-characters-long!!!");
+        invalid.Should().Throw<LibvirtException>().Which.Code.Should().Be(LibvirtErrorCode.InvalidArg);
+    }
+
+    [Fact]
     public void The_error_is_cleared_after_translation()
     {
         Assert.Throws<DomainNotFoundException>(() => _conn.LookupDomain("missing"));

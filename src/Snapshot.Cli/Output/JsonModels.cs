@@ -44,6 +44,9 @@ internal sealed record NameJson(string Name);
 /// <summary>An XML document (snapshot-dumpxml, snapshot-current, snapshot-create-as --print-xml).</summary>
 internal sealed record XmlJson(string? Name, string Xml);
 
+/// <summary>snapshot-dumpxml --xpath: each selected node as virsh prints it, and the --wrap document (null without).</summary>
+internal sealed record XPathJson(string Name, [property: JsonPropertyName("xpath")] string XPath, IReadOnlyList<string> Nodes, string? Wrapped);
+
 /// <summary>snapshot-delete's data.</summary>
 internal sealed record DeletedJson(string Name, string Mode, bool MetadataOnly);
 
@@ -68,6 +71,7 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(SnapshotInfoJson))]
 [JsonSerializable(typeof(NameJson))]
 [JsonSerializable(typeof(XmlJson))]
+[JsonSerializable(typeof(XPathJson))]
 [JsonSerializable(typeof(DeletedJson))]
 [JsonSerializable(typeof(VersionJson))]
 [JsonSerializable(typeof(EventJson))]

@@ -6,7 +6,7 @@ namespace Snapshot.Cli.Output;
 /// <summary>
 /// virsh's table (vshTable): every cell is printed as a space then its text, padded to the widest
 /// cell of its column plus two spaces (the last column is not padded); under the header a line of
-/// dashes as long as the sum of (column width + 3). Control characters are shown as <c>\xNN</c>.
+/// dashes as long as the sum of (column width + 3). Characters are escaped and measured by <see cref="Encode(string, bool)"/>.
 /// </summary>
 internal sealed class VirshTable
 {
@@ -28,7 +28,8 @@ internal sealed class VirshTable
 
     public string Render(bool header)
     {
-        var encoded = _rows.Select(row => row.Select(Encode).ToArray()).ToList();
+        var utf8 = VirshLocale.IsUtf8();
+        var encoded = _rows.Select(row => row.Select(cell => Encode(cell, utf8)).ToArray()).ToList();
         var widths = new int[Columns];
         for (var i = header ? 0 : 1; i < encoded.Count; i++)
         {
@@ -67,8 +68,16 @@ internal sealed class VirshTable
         sb.Append('\n');
     }
 
-    /// <summary>vshTableSafeEncode: control characters and a literal <c>\x</c> become <c>\xNN</c>; width counts terminal columns.</summary>
-    internal static (string Text, int Width) Encode(string cell)
+    /// <summary>
+    /// vshTableSafeEncode: a literal <c>\x</c> and ASCII control characters become <c>\xNN</c> (4 columns). In a
+    /// UTF-8 locale (<see cref="VirshLocale"/>) the other characters glibc calls printable are kept and
+    /// measured as GLib measures them (<see cref="CellWidths"/>); in any other locale, and for the
+    /// non-printable ones, every non-ASCII byte becomes <c>\xff</c>: virsh formats the byte as a signed
+    /// char, and its 5-byte buffer cuts <c>\xffffffc3</c> short.
+    /// </summary>
+    internal static (string Text, int Width) Encode(string cell) => Encode(cell, VirshLocale.IsUtf8());
+
+    internal static (string Text, int Width) Encode(string cell, bool utf8)
     {
         var sb = new StringBuilder(cell.Length);
         var width = 0;
@@ -84,29 +93,23 @@ internal sealed class VirshTable
             }
 
             var rune = Rune.GetRuneAt(cell, i);
-            sb.Append(cell, i, rune.Utf16SequenceLength);
-            width += ColumnWidth(rune);
             i += rune.Utf16SequenceLength;
+            var columns = !rune.IsAscii && !utf8 ? -1 : CellWidths.Class(rune);
+            if (columns < 0)
+            {
+                for (var b = 0; b < rune.Utf8SequenceLength; b++)
+                {
+                    sb.Append("\\xff");
+                }
+
+                width += 4 * rune.Utf8SequenceLength;
+                continue;
+            }
+
+            sb.Append(rune.ToString());
+            width += columns;
         }
 
         return (sb.ToString(), width);
-    }
-
-    /// <summary>wcwidth: 0 for combining marks, 2 for East Asian wide characters, else 1.</summary>
-    internal static int ColumnWidth(Rune rune)
-    {
-        var category = Rune.GetUnicodeCategory(rune);
-        if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format)
-        {
-            return 0;
-        }
-
-        var v = rune.Value;
-        var wide = v is (>= 0x1100 and <= 0x115F) or (>= 0x2E80 and <= 0x303E) or (>= 0x3041 and <= 0x33FF)
-            or (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xA000 and <= 0xA4CF)
-            or (>= 0xAC00 and <= 0xD7A3) or (>= 0xF900 and <= 0xFAFF) or (>= 0xFE30 and <= 0xFE4F)
-            or (>= 0xFF00 and <= 0xFF60) or (>= 0xFFE0 and <= 0xFFE6) or (>= 0x1F300 and <= 0x1F64F)
-            or (>= 0x1F900 and <= 0x1F9FF) or (>= 0x20000 and <= 0x3FFFD);
-        return wide ? 2 : 1;
     }
 }

@@ -204,6 +204,12 @@ internal static unsafe partial class Interop
         internal static partial SafeDomainHandle virDomainLookupByUUID(SafeConnectHandle conn, byte* uuid);
 
         [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial SafeDomainHandle virDomainLookupByUUIDString(SafeConnectHandle conn, string uuidstr);
+
+        [LibraryImport(Libraries.Libvirt)]
+        internal static partial SafeDomainHandle virDomainLookupByID(SafeConnectHandle conn, int id);
+
+        [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial SafeDomainHandle virDomainDefineXMLFlags(SafeConnectHandle conn, string xml, uint flags);
 
         [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]

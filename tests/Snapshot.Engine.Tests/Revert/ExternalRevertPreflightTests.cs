@@ -47,6 +47,27 @@ public sealed class ExternalRevertPreflightTests : IDisposable
     }
 
     [Theory]
+    [InlineData(DomainState.Running, false, DomainSaveRestoreFlags.Running, DomainCreateFlags.None)]
+    [InlineData(DomainState.Paused, false, DomainSaveRestoreFlags.Paused, DomainCreateFlags.StartPaused)]
+    [InlineData(DomainState.Running, true, DomainSaveRestoreFlags.Running | DomainSaveRestoreFlags.ResetNvram, DomainCreateFlags.StartResetNvram)]
+    [InlineData(DomainState.Paused, true, DomainSaveRestoreFlags.Paused | DomainSaveRestoreFlags.ResetNvram, DomainCreateFlags.StartPaused | DomainCreateFlags.StartResetNvram)]
+    public void Reset_nvram_reaches_the_restore_and_the_fresh_boot(DomainState end, bool resetNvram, DomainSaveRestoreFlags restore, DomainCreateFlags create)
+    {
+        var plan = new ExternalRevertPlan("s1", new XElement("domain"), [], null, RevertStart.Restore, end) { ResetNvram = resetNvram };
+
+        plan.RestoreFlags.Should().Be(restore);
+        plan.CreateFlags.Should().Be(create);
+    }
+
+    [Fact]
+    public void The_plan_carries_reset_nvram_from_the_request()
+    {
+        File.WriteAllText(Frozen, "");
+        Check(SnapshotXml("disk-snapshot", null, Frozen), new SnapshotRevertOptions { ResetNvram = true }).ResetNvram.Should().BeTrue();
+        Check(SnapshotXml("disk-snapshot", null, Frozen)).ResetNvram.Should().BeFalse();
+    }
+
+    [Theory]
     [InlineData(RevertTarget.Running)]
     [InlineData(RevertTarget.Paused)]
     public void Running_a_disk_only_snapshot_needs_force(RevertTarget target)

@@ -5,7 +5,7 @@ using P = Snapshot.Cli.Commands.SnapshotDumpXml.SnapshotDumpXmlCommandParser;
 
 namespace Snapshot.Cli.Commands.SnapshotDumpXml;
 
-/// <summary>snapshot-dumpxml: libvirt's XML as it is.</summary>
+/// <summary>snapshot-dumpxml: libvirt's XML as it is, or the nodes an <c>--xpath</c> selects.</summary>
 internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-dumpxml")
 {
@@ -14,9 +14,23 @@ internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOpti
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
         var name = Require(values["snapshotname"], "snapshotname");
+        var xpathText = ParseResult.GetValue(P.XPath);
+        var xpath = xpathText is null ? null : VirshXPath.Compile(xpathText);
 
         using var engine = ctx.Connect(readOnly: !ParseResult.GetValue(P.SecurityInfo));
         var xml = engine.GetXml(domain, name, ParseResult.GetValue(P.SecurityInfo));
+        if (xpath is not null)
+        {
+            // As virsh, --wrap means nothing without --xpath.
+            var wrap = ParseResult.GetValue(P.Wrap);
+            var nodes = VirshXPath.Select(xml, xpath);
+            ctx.WriteJson(
+                new XPathJson(name, xpath.Expression, nodes.ConvertAll(n => LibxmlDump.Dump(n)), wrap ? LibxmlDump.DumpWrapped(nodes) : null),
+                CliJsonContext.Default.XPathJson);
+            ctx.Print(VirshXPath.Format(nodes, wrap));
+            return Task.FromResult(ExitCodes.Success);
+        }
+
         ctx.WriteJson(new XmlJson(name, xml), CliJsonContext.Default.XmlJson);
         ctx.Print(xml);
         return Task.FromResult(ExitCodes.Success);

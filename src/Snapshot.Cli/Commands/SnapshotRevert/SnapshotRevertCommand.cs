@@ -29,6 +29,7 @@ internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptio
         {
             Target = running ? RevertTarget.Running : paused ? RevertTarget.Paused : RevertTarget.AsSnapshot,
             Force = ParseResult.GetValue(P.Force),
+            ResetNvram = ParseResult.GetValue(P.ResetNvram),
             DiscardDescendants = ParseResult.GetValue(P.DiscardDescendants),
         };
 

@@ -12,6 +12,7 @@ internal static class SnapshotRevertCommandParser
     public static readonly Option<bool> Running = new("--running") { Description = "after reverting, change state to running" };
     public static readonly Option<bool> Paused = new("--paused") { Description = "after reverting, change state to paused" };
     public static readonly Option<bool> Force = new("--force") { Description = "try harder on risky reverts" };
+    public static readonly Option<bool> ResetNvram = new("--reset-nvram") { Description = "re-initialize NVRAM from its pristine template" };
     public static readonly Option<bool> DiscardDescendants = new("--discard-descendants")
     {
         Description = "delete the snapshot's descendants and the files only they use (virt-snap)",
@@ -27,6 +28,7 @@ internal static class SnapshotRevertCommandParser
         command.Options.Add(Running);
         command.Options.Add(Paused);
         command.Options.Add(Force);
+        command.Options.Add(ResetNvram);
         command.Options.Add(DiscardDescendants);
         command.SetAction((parseResult, ct) => new SnapshotRevertCommand(parseResult, globals).ExecuteAsync(ct));
         return command;
