@@ -58,8 +58,34 @@ internal static class VirshLocale
             return false;
         }
 
-        var bytes = File.ReadAllBytes(archive).AsSpan();
-        return bytes.IndexOf(Encoding.ASCII.GetBytes(normalized + "\0")) >= 0 || bytes.IndexOf(Encoding.ASCII.GetBytes(name + "\0")) >= 0;
+        return ArchiveHolds(archive, normalized) || ArchiveHolds(archive, name);
+    }
+
+    /// <summary>
+    /// Whether the archive's string area holds the name. Read in chunks, not whole: with every locale
+    /// generated the archive runs to hundreds of megabytes, and a table is printed on every snapshot-list.
+    /// </summary>
+    internal static bool ArchiveHolds(string archive, string name)
+    {
+        var needle = Encoding.ASCII.GetBytes(name + "\0");
+        var buffer = new byte[1 << 20];
+        using var stream = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var kept = 0;
+        int read;
+        while ((read = stream.Read(buffer, kept, buffer.Length - kept)) > 0)
+        {
+            var filled = kept + read;
+            if (buffer.AsSpan(0, filled).IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+
+            // A name may straddle two chunks: the next one starts with this one's tail.
+            kept = Math.Min(needle.Length - 1, filled);
+            buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
+        }
+
+        return false;
     }
 
     private static string Normalized(string name)
