@@ -3,8 +3,13 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Snapshot.Interop;
 
-/// <summary>File-descriptor operations for descriptors handed to QEMU and for the memory relay.</summary>
-internal static unsafe class NativeFile
+/// <summary>
+/// Linux file-descriptor calls that .NET does not offer, for a descriptor handed to QEMU
+/// (<see cref="LibvirtDomain.QemuMonitorCommandWithFiles"/>) and for copying a stream into a file with O_DIRECT:
+/// lseek, pipe2, the pipe's buffer size, O_DIRECT on and off, ftruncate. Failures throw <see cref="IOException"/>
+/// with the errno in <see cref="Exception.HResult"/>.
+/// </summary>
+public static unsafe class NativeFile
 {
     private const int SeekSet = 0;
 
@@ -15,6 +20,9 @@ internal static unsafe class NativeFile
     /// Moves the descriptor's own offset. QEMU writes a migration stream through the descriptor's
     /// offset, while .NET writes positionally and never moves it.
     /// </summary>
+    /// <param name="file">An open file descriptor.</param>
+    /// <param name="offset">The new offset, from the file's start.</param>
+    /// <exception cref="IOException">lseek failed.</exception>
     public static void Seek(SafeFileHandle file, long offset)
     {
         if (Interop.Libc.LSeek(file, offset, SeekSet) != offset)
@@ -22,6 +30,7 @@ internal static unsafe class NativeFile
     }
 
     /// <summary>A pipe, both ends close-on-exec: (read end, write end).</summary>
+    /// <exception cref="IOException">pipe2 failed (for example, too many open files).</exception>
     public static (SafeFileHandle Read, SafeFileHandle Write) CreatePipe()
     {
         int* fds = stackalloc int[2];
@@ -34,6 +43,9 @@ internal static unsafe class NativeFile
     /// Asks for a pipe buffer of <paramref name="bytes"/> (F_SETPIPE_SZ), halving the request while the kernel
     /// refuses it (above fs.pipe-max-size without CAP_SYS_RESOURCE); returns the size the pipe got.
     /// </summary>
+    /// <param name="pipe">Either end of a pipe.</param>
+    /// <param name="bytes">The buffer size wanted; the kernel rounds it up to a power of two pages.</param>
+    /// <exception cref="IOException">The descriptor is not a pipe.</exception>
     public static int SetPipeSize(SafeFileHandle pipe, int bytes)
     {
         for (var size = bytes; size >= 64 * 1024; size /= 2)
@@ -50,6 +62,9 @@ internal static unsafe class NativeFile
     /// Turns O_DIRECT on or off for an open file (F_SETFL). Returns false when the file system refuses it
     /// (EINVAL), in which case the descriptor is unchanged.
     /// </summary>
+    /// <param name="file">An open regular file.</param>
+    /// <param name="direct">true to bypass the page cache (O_DIRECT), false for buffered I/O.</param>
+    /// <exception cref="IOException">fcntl failed for another reason than EINVAL.</exception>
     public static bool SetDirect(SafeFileHandle file, bool direct)
     {
         var flags = Interop.Libc.Fcntl(file, Interop.Libc.FGetFl, 0);
@@ -65,6 +80,9 @@ internal static unsafe class NativeFile
     }
 
     /// <summary>Cuts or extends the file to exactly <paramref name="length"/> bytes.</summary>
+    /// <param name="file">A file open for writing.</param>
+    /// <param name="length">The file's new length in bytes.</param>
+    /// <exception cref="IOException">ftruncate failed.</exception>
     public static void Truncate(SafeFileHandle file, long length)
     {
         if (Interop.Libc.FTruncate(file, length) != 0)
@@ -85,43 +103,5 @@ internal static unsafe class NativeFile
     {
         var code = errno ?? Marshal.GetLastPInvokeError();
         return new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(code)} (errno {code})", code);
-    }
-}
-
-/// <summary>
-/// Native memory aligned for O_DIRECT (<see cref="NativeMemory.AlignedAlloc"/>), exposed as a <see cref="Memory{T}"/>,
-/// freed on dispose.
-/// </summary>
-internal sealed unsafe class AlignedBuffer : System.Buffers.MemoryManager<byte>
-{
-    private void* _pointer;
-    private readonly int _length;
-
-    public AlignedBuffer(int length, int alignment = NativeFile.DirectAlignment)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        _length = length;
-        _pointer = NativeMemory.AlignedAlloc((nuint)length, (nuint)alignment);
-    }
-
-    public override Span<byte> GetSpan()
-    {
-        ObjectDisposedException.ThrowIf(_pointer is null, this);
-        return new Span<byte>(_pointer, _length);
-    }
-
-    public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new((byte*)_pointer + elementIndex);
-
-    public override void Unpin()
-    {
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (_pointer is not null)
-        {
-            NativeMemory.AlignedFree(_pointer);
-            _pointer = null;
-        }
     }
 }

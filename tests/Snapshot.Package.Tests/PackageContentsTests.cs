@@ -49,6 +49,42 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
     }
 
     [Fact]
+    public void Library_package_pins_the_exact_binding_version_it_was_built_with()
+    {
+        // "[x.y.z]" is exactly x.y.z; a bare "x.y.z" would be ">= x.y.z" and let the binding be upgraded alone.
+        var binding = Nuspec(packages.PackagePath("VirtSnap")).Descendants()
+            .Single(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value == "VirtSnap.Interop");
+        binding.Attribute("version")!.Value.Should().Be($"[{packages.Version}]");
+    }
+
+    [Fact]
+    public void Binding_grants_no_package_access_to_its_internals()
+    {
+        // The engine uses the binding's public surface only, so the two packages can be versioned apart safely.
+        using var zip = ZipFile.OpenRead(packages.PackagePath("VirtSnap.Interop"));
+        using var dll = new MemoryStream();
+        using (var stream = zip.GetEntry("lib/net10.0/Snapshot.Interop.dll")!.Open())
+            stream.CopyTo(dll);
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        var reader = pe.GetMetadataReader();
+        var friends = reader.GetAssemblyDefinition().GetCustomAttributes()
+            .Select(reader.GetCustomAttribute)
+            .Where(a => AttributeName(reader, a) == "InternalsVisibleToAttribute")
+            .Select(a => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(a.Value)))
+            .ToList();
+        output.WriteLine(string.Join("\n", friends));
+        friends.Should().NotContain(f => f.Contains("Snapshot.Engine", StringComparison.Ordinal));
+        friends.Should().NotContain(f => f.Contains("Snapshot.Cli", StringComparison.Ordinal));
+    }
+
+    private static string AttributeName(MetadataReader reader, CustomAttribute attribute) => attribute.Constructor.Kind switch
+    {
+        HandleKind.MemberReference => reader.GetString(reader.GetTypeReference((TypeReferenceHandle)reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent).Name),
+        _ => "",
+    };
+
+    [Fact]
     public void Binding_package_holds_the_interop_assembly_its_docs_and_a_readme()
     {
         Entries(packages.PackagePath("VirtSnap.Interop"))
