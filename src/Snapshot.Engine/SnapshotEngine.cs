@@ -7,16 +7,22 @@ using Snapshot.Interop;
 namespace Snapshot.Engine;
 
 /// <summary>
-/// The snapshot engine: create (classic and instant), list, inspect, delete and revert snapshots of
-/// libvirt domains over one connection. Safe to use from several threads.
+/// The snapshot engine over one libvirt connection: <see cref="Domain(string)"/> gives a domain's handle, whose
+/// calls create (classic and instant), list, inspect, revert and delete its snapshots. Safe to use from several
+/// threads. Every failure of a call is a <see cref="SnapshotException"/> (cancellation aside:
+/// <see cref="OperationCanceledException"/>).
 /// </summary>
-public sealed partial class SnapshotEngine : IDisposable
+public sealed partial class SnapshotEngine : ISnapshotEngine
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
+    private volatile bool _disposed;
 
-    /// <summary>Uses an open connection; the caller keeps owning it.</summary>
+    /// <summary>Uses an open connection; the caller keeps owning it (the engine never closes it).</summary>
+    /// <param name="connection">An open libvirt connection (the binding's <c>LibvirtConnection.Open</c>).</param>
+    /// <param name="loggerFactory">Where the engine logs its steps; null: nowhere.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
     public SnapshotEngine(LibvirtConnection connection, ILoggerFactory? loggerFactory = null)
         : this(connection, loggerFactory, ownsConnection: false)
     {
@@ -29,21 +35,46 @@ public sealed partial class SnapshotEngine : IDisposable
         _ownsConnection = ownsConnection;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<SnapshotEngine>();
+        Callbacks = new UserCallbacks(_logger);
+        _events = new EventHub(Callbacks);
     }
 
-    /// <summary>Opens a connection to <paramref name="uri"/> (null: libvirt's default, as virsh) and owns it.</summary>
-    public static SnapshotEngine Connect(string? uri, ILoggerFactory? loggerFactory = null, bool readOnly = false)
+    /// <summary>Opens a connection and owns it: disposing the engine closes it.</summary>
+    /// <param name="uri">libvirt's URI, e.g. <c>qemu:///system</c>; null: libvirt's default (LIBVIRT_DEFAULT_URI, then its own choice), as virsh.</param>
+    /// <param name="loggerFactory">Where the engine logs its steps; null: nowhere.</param>
+    /// <param name="readOnly">Open a read-only connection: reads work, changes fail with <see cref="SnapshotErrorKind.AccessDenied"/>.</param>
+    /// <exception cref="SnapshotException">The connection failed (<see cref="SnapshotErrorKind.AccessDenied"/> when authentication did).</exception>
+    public static SnapshotEngine Connect(string? uri = null, ILoggerFactory? loggerFactory = null, bool readOnly = false) =>
+        Boundary(() => new SnapshotEngine(LibvirtConnection.Open(uri, readOnly ? ConnectFlags.ReadOnly : ConnectFlags.None), loggerFactory, ownsConnection: true));
+
+    /// <summary>Opens a connection off the calling thread (a remote one may take a while) and owns it.</summary>
+    /// <param name="uri">libvirt's URI; null: libvirt's default.</param>
+    /// <param name="loggerFactory">Where the engine logs its steps; null: nowhere.</param>
+    /// <param name="readOnly">Open a read-only connection.</param>
+    /// <param name="cancellationToken">Stops waiting; a connection opened meanwhile is closed.</param>
+    /// <exception cref="SnapshotException">The connection failed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static async Task<SnapshotEngine> ConnectAsync(string? uri = null, ILoggerFactory? loggerFactory = null, bool readOnly = false,
+        CancellationToken cancellationToken = default)
     {
-        var connection = LibvirtConnection.Open(uri, readOnly ? ConnectFlags.ReadOnly : ConnectFlags.None);
-        return new SnapshotEngine(connection, loggerFactory, ownsConnection: true);
+        var engine = await Task.Run(() => Connect(uri, loggerFactory, readOnly), cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            engine.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return engine;
     }
 
-    /// <summary>The libvirt connection the engine works on.</summary>
-    public LibvirtConnection Connection { get; }
+    /// <summary>The libvirt connection the engine works on (internal: users reach the binding through their own connection).</summary>
+    internal LibvirtConnection Connection { get; }
 
-    /// <summary>The library, daemon and hypervisor versions, as <c>virsh version</c> reports them.</summary>
-    public HostVersions GetVersions()
+    internal UserCallbacks Callbacks { get; }
+
+    /// <inheritdoc />
+    public HostVersions GetVersions() => Boundary(() =>
     {
+        ThrowIfDisposed();
         Version? daemon;
         try
         {
@@ -54,16 +85,100 @@ public sealed partial class SnapshotEngine : IDisposable
             daemon = null;
         }
         return new HostVersions(LibvirtConnection.LibraryVersion, daemon, Connection.HypervisorType, Connection.HypervisorVersion);
+    });
+
+    /// <inheritdoc cref="ISnapshotEngine.Domain(string)" />
+    public SnapshotDomain Domain(string name)
+    {
+        ThrowIfDisposed();
+        return new SnapshotDomain(this, Boundary(() => DomainRef.ByName(name)));
     }
 
-    /// <summary>Maps any exception from the engine or libvirt to the kind of failure it is.</summary>
-    public static SnapshotErrorKind Classify(Exception exception) => ErrorClassifier.Classify(exception);
+    /// <inheritdoc cref="ISnapshotEngine.Domain(Guid)" />
+    public SnapshotDomain Domain(Guid uuid)
+    {
+        ThrowIfDisposed();
+        return new SnapshotDomain(this, DomainRef.ByUuid(uuid));
+    }
+
+    /// <inheritdoc cref="ISnapshotEngine.Domain(int)" />
+    public SnapshotDomain Domain(int id)
+    {
+        ThrowIfDisposed();
+        return new SnapshotDomain(this, Boundary(() => DomainRef.ById(id)));
+    }
+
+    /// <inheritdoc cref="ISnapshotEngine.DomainFromOperand(string)" />
+    public SnapshotDomain DomainFromOperand(string nameIdOrUuid)
+    {
+        ThrowIfDisposed();
+        return new SnapshotDomain(this, Boundary(() => DomainRef.ByOperand(nameIdOrUuid)));
+    }
+
+    ISnapshotDomain ISnapshotEngine.Domain(string name) => Domain(name);
+
+    ISnapshotDomain ISnapshotEngine.Domain(Guid uuid) => Domain(uuid);
+
+    ISnapshotDomain ISnapshotEngine.Domain(int id) => Domain(id);
+
+    ISnapshotDomain ISnapshotEngine.DomainFromOperand(string nameIdOrUuid) => DomainFromOperand(nameIdOrUuid);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<LifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Boundary(() => Watch(null, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(Action<LifecycleEvent> handler)
+    {
+        ThrowIfDisposed();
+        return Boundary(() => Subscribe(null, handler));
+    }
+
+    /// <summary>The snapshot XML that <paramref name="options"/> describe (what <c>--print-xml</c> shows); no connection needed.</summary>
+    /// <param name="options">The request.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="SnapshotException">The options break a rule (<see cref="SnapshotErrorKind.BadInput"/>).</exception>
+    public static string BuildXml(SnapshotCreateOptions options) => Boundary(() => BuildXmlCore(options));
+
+    /// <summary>Closes the connection if the engine opened it. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (_ownsConnection)
             Connection.Dispose();
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Runs an engine call at the boundary: every failure leaves as a <see cref="SnapshotException"/> (see <see cref="ErrorClassifier"/>).</summary>
+    internal static T Boundary<T>(Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (!ErrorClassifier.PassesThrough(e))
+        {
+            throw ErrorClassifier.AtBoundary(e);
+        }
+    }
+
+    /// <summary>The asynchronous <see cref="Boundary{T}(Func{T})"/>.</summary>
+    internal static async Task<T> BoundaryAsync<T>(Func<Task<T>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ErrorClassifier.PassesThrough(e))
+        {
+            throw ErrorClassifier.AtBoundary(e);
+        }
     }
 
     /// <summary>
@@ -73,9 +188,23 @@ public sealed partial class SnapshotEngine : IDisposable
     /// name. A domain may be named "1" or like a UUID, so each miss falls through to the next try.
     /// </summary>
     /// <exception cref="DomainNotFoundException">No try found it; the message is virsh's <c>failed to get domain 'X'</c>.</exception>
-    private LibvirtDomain Domain(string domain)
+    /// <remarks>The other kinds of <see cref="DomainRef"/> look up exactly what they name.</remarks>
+    internal LibvirtDomain Domain(DomainRef domain)
     {
-        ArgumentException.ThrowIfNullOrEmpty(domain);
+        switch (domain.Kind)
+        {
+            case DomainRefKind.Name:
+                return Connection.LookupDomain(domain.Text);
+            case DomainRefKind.Uuid:
+                return Connection.LookupDomain(Guid.Parse(domain.Text));
+            case DomainRefKind.Id:
+                return Connection.LookupDomain(int.Parse(domain.Text, CultureInfo.InvariantCulture));
+        }
+        return DomainByOperand(domain.Text);
+    }
+
+    private LibvirtDomain DomainByOperand(string domain)
+    {
         if (int.TryParse(domain, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) && id >= 0)
         {
             try
@@ -112,12 +241,12 @@ public sealed partial class SnapshotEngine : IDisposable
     // VIR_UUID_STRING_BUFLEN - 1: virsh tries a UUID only at exactly this length.
     private const int UuidStringLength = 36;
 
-    private static LibvirtDomainSnapshot Lookup(LibvirtDomain domain, string name)
+    internal static LibvirtDomainSnapshot Lookup(LibvirtDomain domain, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         return domain.LookupSnapshot(name);
     }
 
-    private static SnapshotInfo Describe(LibvirtDomainSnapshot snapshot) =>
+    internal static SnapshotInfo Describe(LibvirtDomainSnapshot snapshot) =>
         SnapshotXmlReader.Parse(snapshot.Domain.Name, snapshot.GetXmlDesc(), snapshot.IsCurrent);
 }

@@ -53,8 +53,8 @@ public sealed record SnapshotInfo
     /// <summary>The memory file of an external snapshot with memory.</summary>
     public string? MemoryFile { get; init; }
 
-    /// <summary>The disks and what the snapshot did with each.</summary>
-    public IReadOnlyList<SnapshotDisk> Disks { get; init; } = [];
+    /// <summary>The disks and what the snapshot did with each (compared by content).</summary>
+    public IReadOnlyList<SnapshotDisk> Disks { get; init => field = EquatableList<SnapshotDisk>.Of(value); } = EquatableList<SnapshotDisk>.Empty;
 
     /// <summary>Whether the snapshot holds the domain definition of its instant (needed to revert).</summary>
     public bool HasDomainDefinition { get; init; }

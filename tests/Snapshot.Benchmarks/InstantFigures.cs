@@ -107,15 +107,15 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         using var engine = new SnapshotEngine(guest.Connection, factory);
         using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
         SnapshotPoint? point = null;
-        engine.SnapshotPointTaken += (_, p) => point = p;
         var cacheBefore = Measure.PageCacheBytes();
         var requested = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions
         {
             Name = name,
-            Memory = new MemorySpec("external", memoryFile),
+            Memory = MemorySpec.External(memoryFile),
             Modifiers = new SnapshotCreateModifiers { Instant = true },
+            OnSnapshotPoint = p => point = p,
         });
         var done = requested + clock.Elapsed;
         var cacheDelta = Measure.PageCacheBytes() - cacheBefore;
@@ -164,7 +164,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         // From a running guest: the engine stops it itself.
         Measure.DropCaches();
         var clock = Stopwatch.StartNew();
-        await engine.RevertAsync(guest.DomainName, name, new SnapshotRevertOptions());
+        await engine.Domain(guest.DomainName).RevertAsync(name);
         var oursRunning = clock.Elapsed.TotalMilliseconds;
 
         // From a shut-off guest, like the yardstick: both only bring the saved memory back. Alternating rounds,
@@ -180,7 +180,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
             destroys.Add(clock.Elapsed.TotalMilliseconds);
             Measure.DropCaches();
             clock.Restart();
-            await engine.RevertAsync(guest.DomainName, name, new SnapshotRevertOptions());
+            await engine.Domain(guest.DomainName).RevertAsync(name);
             ours.Add(clock.Elapsed.TotalMilliseconds);
 
             // The yardstick: virsh restore of the same memory file, with an --xml whose disk is a fresh overlay.

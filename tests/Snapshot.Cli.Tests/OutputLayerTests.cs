@@ -1,6 +1,6 @@
 using Snapshot.Cli.Commands.Event;
 using Snapshot.Cli.Output;
-using Snapshot.Interop;
+using Snapshot.Engine;
 
 namespace Snapshot.Cli.Tests;
 
@@ -69,8 +69,8 @@ public sealed class OutputLayerTests
     public void Event_lines_use_virshs_words_and_its_utc_timestamp()
     {
         var time = new DateTimeOffset(2026, 11, 22, 3, 4, 5, 678, TimeSpan.Zero);
-        var suspended = new DomainLifecycleEvent("web", Guid.Empty, DomainEventType.Suspended, 2, time);
-        var stopped = new DomainLifecycleEvent("web", Guid.Empty, DomainEventType.Stopped, 6, time);
+        var suspended = new LifecycleEvent("web", Guid.Empty, LifecycleEventType.Suspended, LifecycleEventDetail.SuspendedIOError, time);
+        var stopped = new LifecycleEvent("web", Guid.Empty, LifecycleEventType.Stopped, LifecycleEventDetail.StoppedFromSnapshot, time);
 
         EventCommand.Format(suspended, timestamp: false).Should().Be("event 'lifecycle' for domain 'web': Suspended I/O Error\n");
         EventCommand.Format(stopped, timestamp: true).Should().Be("2026-11-22 03:04:05.678+0000: event 'lifecycle' for domain 'web': Stopped Snapshot\n");

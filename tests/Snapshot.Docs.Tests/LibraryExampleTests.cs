@@ -29,8 +29,8 @@ public sealed class LibraryExampleTests
     }
 
     [Fact]
-    public void Logging_example_connects() =>
-        Capture(() => Connecting.WithLogging("test:///default")).Should().Be("connected to test:///default\n");
+    public async Task Logging_example_connects() =>
+        Capture(() => Connecting.WithLogging("test:///default")).Should().Be("connected: TEST\n");
 
     [Fact]
     public async Task Classic_snapshot_is_created_and_current()
@@ -39,7 +39,7 @@ public sealed class LibraryExampleTests
         var output = await CaptureAsync(() => Creating.TakeClassicSnapshotAsync(engine, "test"));
 
         output.Should().EndWith("created before-upgrade: running, Internal, current: True\n");
-        engine.List("test", new SnapshotListFilter()).Select(s => s.Name).Should().Equal("before-upgrade");
+        (await engine.Domain("test").ListAsync()).Select(s => s.Name).Should().Equal("before-upgrade");
     }
 
     [Fact]
@@ -48,18 +48,18 @@ public sealed class LibraryExampleTests
             "<domainsnapshot>\n  <name>nightly</name>\n  <memory file='/var/lib/libvirt/images/web1.nightly.mem'/>\n</domainsnapshot>\n");
 
     [Fact]
-    public void List_tree_and_info_read_the_demo_node()
+    public async Task List_tree_and_info_read_the_demo_node()
     {
         using var engine = SnapshotEngine.Connect(DemoNode);
 
-        Capture(() => Reading.PrintList(engine, "demo")).Should().Be(
+        (await CaptureAsync(() => Reading.PrintListAsync(engine, "demo"))).Should().Be(
             "installed       2023-11-14 22:13 shutoff  Internal\n" +
             "configured      2023-11-14 23:13 running  Internal\n" +
             "before-upgrade  2023-11-15 00:13 running  Internal (current)\n" +
             "experiment      2023-11-15 01:13 shutoff  Internal\n");
-        Capture(() => Reading.PrintTree(engine, "demo")).Should().Be(
+        (await CaptureAsync(() => Reading.PrintTreeAsync(engine, "demo"))).Should().Be(
             "installed\n  configured\n    before-upgrade\n  experiment\n");
-        Capture(() => Reading.PrintInfo(engine, "demo")).Should().Be(
+        (await CaptureAsync(() => Reading.PrintInfoAsync(engine, "demo"))).Should().Be(
             "before-upgrade: parent configured, 0 children, 0 descendants\nmemory: internal, disks: \n");
     }
 
@@ -71,7 +71,7 @@ public sealed class LibraryExampleTests
         var output = await CaptureAsync(() => Reverting.RevertAsync(engine, "demo", "configured"));
 
         output.Should().Be("demo is back at configured (Internal), current: True\n");
-        engine.GetCurrent("demo")!.Name.Should().Be("configured");
+        (await engine.Domain("demo").GetCurrentAsync())!.Name.Should().Be("configured");
     }
 
     [Fact]
@@ -81,14 +81,14 @@ public sealed class LibraryExampleTests
 
         await Reverting.DeleteBranchAsync(engine, "demo", "configured");
 
-        engine.List("demo", new SnapshotListFilter()).Select(s => s.Name).Should().BeEquivalentTo("installed", "experiment");
+        (await engine.Domain("demo").ListAsync()).Select(s => s.Name).Should().BeEquivalentTo("installed", "experiment");
     }
 
     [Fact]
     public async Task Subscribe_and_watch_see_lifecycle_events()
     {
         using var engine = SnapshotEngine.Connect("test:///default");
-        using var dom = engine.Connection.LookupDomain("test");
+        var dom = engine.Domain("test");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var writer = new StringWriter { NewLine = "\n" };
         var original = Console.Out;
@@ -98,8 +98,8 @@ public sealed class LibraryExampleTests
             using (Events.LogReverts(engine, "test"))
             {
                 var watching = Events.WatchAsync(engine, "test", cts.Token);
-                dom.Suspend();
-                dom.Resume();
+                await dom.SuspendAsync();
+                await dom.ResumeAsync();
                 while (!writer.ToString().Contains("Resumed Unpaused", StringComparison.Ordinal) && !cts.IsCancellationRequested)
                     await Task.Delay(20);
                 await cts.CancelAsync();
@@ -119,15 +119,17 @@ public sealed class LibraryExampleTests
     }
 
     [Fact]
-    public void Errors_are_classified()
+    public async Task Errors_are_classified()
     {
         using var engine = SnapshotEngine.Connect(DemoNode);
-        var code = 0;
+        SnapshotErrorKind? kind = null;
 
-        Capture(() => code = Errors.Describe(engine, "demo", "nope"))
+        (await CaptureAsync(async () => kind = await Errors.DescribeAsync(engine, "demo", "nope")))
             .Should().Be("NotFound: Domain snapshot not found: no domain snapshot with matching name 'nope'\n");
-        code.Should().Be(3);
-        Capture(() => Errors.Describe(engine, "demo", "installed")).Should().Be("installed: shutoff\n");
+        kind.Should().Be(SnapshotErrorKind.NotFound);
+        (await CaptureAsync(async () => kind = await Errors.DescribeAsync(engine, "no-such-domain", "nope")))
+            .Should().StartWith("NotFound: ");
+        (await CaptureAsync(() => Errors.DescribeAsync(engine, "demo", "installed"))).Should().Be("installed: shutoff\n");
     }
 
     [Fact]
@@ -137,7 +139,7 @@ public sealed class LibraryExampleTests
 
         var output = await CaptureAsync(() => Errors.RevertOrExplainAsync(engine, "demo", "nope"));
 
-        output.Should().Be("no such snapshot: Domain snapshot not found: no domain snapshot with matching name 'nope'\n");
+        output.Should().Be("no such domain or snapshot: Domain snapshot not found: no domain snapshot with matching name 'nope'\n");
     }
 
     private static string Capture(Action action)

@@ -17,23 +17,23 @@ public sealed class ClassicSnapshotVmTests
         using var engine = new SnapshotEngine(guest.Connection);
 
         var before = guest.LatestSequence();
-        var snapshot = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions { Name = "internal" });
+        var snapshot = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions { Name = "internal" });
         var after = guest.LatestSequence();
         snapshot.Location.Should().Be(SnapshotLocation.Internal);
         snapshot.State.Should().Be("running");
 
         await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
         var mark = guest.Mark();
-        await engine.RevertAsync(guest.DomainName, "internal", new SnapshotRevertOptions());
+        await engine.Domain(guest.DomainName).RevertAsync("internal");
 
         var resumed = await guest.FirstSequenceAfterAsync(mark, Wait);
         resumed.Should().BeInRange(before + 1, after + 1, "the guest goes on from the snapshot's number");
         await guest.WaitForSequenceAfterAsync(mark, s => s >= resumed + 3, Wait);
         guest.InconsistentLinesAfter(mark).Should().BeEmpty();
-        engine.GetCurrent(guest.DomainName)!.Name.Should().Be("internal");
+        (await engine.Domain(guest.DomainName).GetCurrentAsync())!.Name.Should().Be("internal");
 
-        await engine.DeleteAsync(guest.DomainName, "internal", new SnapshotDeleteOptions());
-        engine.List(guest.DomainName, new SnapshotListFilter()).Should().BeEmpty();
+        await engine.Domain(guest.DomainName).DeleteAsync("internal");
+        (await engine.Domain(guest.DomainName).ListAsync()).Should().BeEmpty();
     }
 
     [Fact]
@@ -45,13 +45,13 @@ public sealed class ClassicSnapshotVmTests
         var overlay1 = Path.Combine(guest.Directory, "full.qcow2");
         var overlay2 = Path.Combine(guest.Directory, "disk-only.qcow2");
 
-        var full = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        var full = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions
         {
             Name = "full",
             Memory = new MemorySpec("external", memory),
             Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay1)],
         });
-        var diskOnly = await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions
+        var diskOnly = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions
         {
             Name = "disk-only",
             Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay2)],
@@ -65,8 +65,8 @@ public sealed class ClassicSnapshotVmTests
         diskOnly.IsDiskOnly.Should().BeTrue();
         diskOnly.Parent.Should().Be("full");
         diskOnly.IsCurrent.Should().BeTrue();
-        engine.List(guest.DomainName, new SnapshotListFilter { External = true }).Select(s => s.Name).Should().BeEquivalentTo("full", "disk-only");
-        engine.List(guest.DomainName, new SnapshotListFilter { DiskOnly = true }).Select(s => s.Name).Should().Equal("disk-only");
+        (await engine.Domain(guest.DomainName).ListAsync(new SnapshotListFilter { External = true })).Select(s => s.Name).Should().BeEquivalentTo("full", "disk-only");
+        (await engine.Domain(guest.DomainName).ListAsync(new SnapshotListFilter { DiskOnly = true })).Select(s => s.Name).Should().Equal("disk-only");
         guest.Domain.GetXmlDesc().Should().Contain(overlay2, "the domain now writes into the newest overlay");
 
         // The guest keeps running on the new chain.
@@ -80,9 +80,9 @@ public sealed class ClassicSnapshotVmTests
     {
         await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-bad" });
         using var engine = new SnapshotEngine(guest.Connection);
-        await engine.CreateAsync(guest.DomainName, new SnapshotCreateOptions { Name = "keep" });
+        await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions { Name = "keep" });
         var domainXml = guest.Domain.GetXmlDesc();
-        var snapshotXml = engine.GetXml(guest.DomainName, "keep");
+        var snapshotXml = (await engine.Domain(guest.DomainName).GetXmlAsync("keep"));
 
         var requests = new[]
         {
@@ -92,16 +92,16 @@ public sealed class ClassicSnapshotVmTests
         };
         foreach (var request in requests)
         {
-            var act = () => engine.CreateAsync(guest.DomainName, request);
+            var act = () => engine.Domain(guest.DomainName).CreateAsync(request);
             (await act.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
         }
-        var missing = () => engine.RevertAsync(guest.DomainName, "missing", new SnapshotRevertOptions());
-        await missing.Should().ThrowAsync<SnapshotNotFoundException>();
+        var missing = () => engine.Domain(guest.DomainName).RevertAsync("missing");
+        (await missing.Should().ThrowExactlyAsync<SnapshotException>()).Which.InnerException.Should().BeOfType<SnapshotNotFoundException>();
 
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
         guest.Domain.GetXmlDesc().Should().Be(domainXml);
-        engine.List(guest.DomainName, new SnapshotListFilter()).Select(s => s.Name).Should().Equal("keep");
-        engine.GetXml(guest.DomainName, "keep").Should().Be(snapshotXml);
+        (await engine.Domain(guest.DomainName).ListAsync()).Select(s => s.Name).Should().Equal("keep");
+        (await engine.Domain(guest.DomainName).GetXmlAsync("keep")).Should().Be(snapshotXml);
         File.Exists(Path.Combine(guest.Directory, "x.mem")).Should().BeFalse();
     }
 
@@ -117,14 +117,14 @@ public sealed class ClassicSnapshotVmTests
             Disks = [new DiskSpec("vda", "external", "qcow2", null, Path.Combine(guest.Directory, name + ".qcow2"))],
             Modifiers = new SnapshotCreateModifiers { DiskOnly = !memory },
         };
-        await engine.CreateAsync(guest.DomainName, External("e1", memory: true));
-        await engine.CreateAsync(guest.DomainName, External("e2", memory: false));
-        await engine.CreateAsync(guest.DomainName, External("e3", memory: true));
+        await engine.Domain(guest.DomainName).CreateAsync(External("e1", memory: true));
+        await engine.Domain(guest.DomainName).CreateAsync(External("e2", memory: false));
+        await engine.Domain(guest.DomainName).CreateAsync(External("e3", memory: true));
         var mark = guest.Mark();
 
-        await engine.DeleteAsync(guest.DomainName, "e1", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
+        await engine.Domain(guest.DomainName).DeleteAsync("e1", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
 
-        engine.List(guest.DomainName, new SnapshotListFilter()).Should().BeEmpty();
+        (await engine.Domain(guest.DomainName).ListAsync()).Should().BeEmpty();
         File.Exists(Path.Combine(guest.Directory, "e1.mem")).Should().BeFalse();
         File.Exists(Path.Combine(guest.Directory, "e3.mem")).Should().BeFalse();
         guest.Domain.GetXmlDesc().Should().Contain(guest.DiskPath, "every overlay was merged back into the base image");

@@ -11,7 +11,7 @@ public class SpecSyntaxTests
     [InlineData("file=/var/a,,b", null, "/var/a,b")]
     public void Memspec_parts_are_read_as_virsh_reads_them(string text, string? snapshot, string? file)
     {
-        SnapshotEngine.ParseMemorySpec(text).Should().Be(new MemorySpec(snapshot, file));
+        MemorySpec.Parse(text).Should().Be(new MemorySpec(snapshot, file));
     }
 
     [Theory]
@@ -21,7 +21,7 @@ public class SpecSyntaxTests
     [InlineData("")]
     public void Bad_memspecs_are_bad_input(string text)
     {
-        var act = () => SnapshotEngine.ParseMemorySpec(text);
+        var act = () => MemorySpec.Parse(text);
         act.Should().Throw<SnapshotException>()
             .Where(e => e.Kind == SnapshotErrorKind.BadInput && e.Message == $"unable to parse memspec: {text}");
     }
@@ -29,9 +29,9 @@ public class SpecSyntaxTests
     [Fact]
     public void Diskspec_reads_every_key()
     {
-        SnapshotEngine.ParseDiskSpec("vda,snapshot=external,driver=qcow2,stype=file,file=/x/o,,v.qcow2")
+        DiskSpec.Parse("vda,snapshot=external,driver=qcow2,stype=file,file=/x/o,,v.qcow2")
             .Should().Be(new DiskSpec("vda", "external", "qcow2", "file", "/x/o,v.qcow2"));
-        SnapshotEngine.ParseDiskSpec("vdb").Should().Be(new DiskSpec("vdb"));
+        DiskSpec.Parse("vdb").Should().Be(new DiskSpec("vdb"));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public class SpecSyntaxTests
     [InlineData("vda,stype=network")]
     public void Bad_diskspecs_are_bad_input(string text)
     {
-        var act = () => SnapshotEngine.ParseDiskSpec(text);
+        var act = () => DiskSpec.Parse(text);
         act.Should().Throw<SnapshotException>().Where(e => e.Kind == SnapshotErrorKind.BadInput);
     }
 }

@@ -22,7 +22,7 @@ public sealed class TestDriverEngineTests : IDisposable
     }
 
     private Task<SnapshotInfo> Create(string name, string? description = null) =>
-        _engine.CreateAsync(Domain, new SnapshotCreateOptions { Name = name, Description = description });
+        _engine.Domain(Domain).CreateAsync(new SnapshotCreateOptions { Name = name, Description = description });
 
     // a ─ b ─ c
     //  └─ d        (d current)
@@ -31,7 +31,7 @@ public sealed class TestDriverEngineTests : IDisposable
         await Create("a");
         await Create("b");
         await Create("c");
-        _engine.SetCurrent(Domain, "a");
+        await _engine.Domain(Domain).SetCurrentAsync("a");
         await Create("d");
     }
 
@@ -44,8 +44,8 @@ public sealed class TestDriverEngineTests : IDisposable
         created.Name.Should().Be(name);
         created.Description.Should().Be("it's <here> & there");
         created.IsCurrent.Should().BeTrue();
-        _engine.List(Domain, new SnapshotListFilter()).Select(s => s.Name).Should().Equal(name);
-        System.Xml.Linq.XElement.Parse(_engine.GetXml(Domain, name)).Element("name")!.Value.Should().Be(name);
+        (await _engine.Domain(Domain).ListAsync()).Select(s => s.Name).Should().Equal(name);
+        System.Xml.Linq.XElement.Parse((await _engine.Domain(Domain).GetXmlAsync(name))).Element("name")!.Value.Should().Be(name);
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public sealed class TestDriverEngineTests : IDisposable
         second.Parent.Should().Be("first");
         second.CreationTimeUnix.Should().BeInRange(before, before + 60);
         second.HasDomainDefinition.Should().BeTrue();
-        _engine.GetParent(Domain, "second")!.Name.Should().Be("first");
-        _engine.GetParent(Domain, "first").Should().BeNull();
+        (await _engine.Domain(Domain).GetParentAsync("second"))!.Name.Should().Be("first");
+        (await _engine.Domain(Domain).GetParentAsync("first")).Should().BeNull();
     }
 
     [Fact]
@@ -69,17 +69,17 @@ public sealed class TestDriverEngineTests : IDisposable
     {
         await BuildTree();
 
-        Names(new()).Should().BeEquivalentTo("a", "b", "c", "d");
-        Names(new() { Roots = true }).Should().Equal("a");
-        Names(new() { Leaves = true }).Should().BeEquivalentTo("c", "d");
-        Names(new() { NoLeaves = true }).Should().BeEquivalentTo("a", "b");
-        Names(new() { From = "a" }).Should().BeEquivalentTo("b", "d");
-        Names(new() { From = "a", Descendants = true }).Should().BeEquivalentTo("b", "c", "d");
-        Names(new() { FromCurrent = true, Descendants = true }).Should().BeEmpty();
-        Names(new() { Internal = true }).Should().HaveCount(4);
-        Names(new() { External = true }).Should().BeEmpty();
+        (await Names(new())).Should().BeEquivalentTo("a", "b", "c", "d");
+        (await Names(new() { Roots = true })).Should().Equal("a");
+        (await Names(new() { Leaves = true })).Should().BeEquivalentTo("c", "d");
+        (await Names(new() { NoLeaves = true })).Should().BeEquivalentTo("a", "b");
+        (await Names(new() { From = "a" })).Should().BeEquivalentTo("b", "d");
+        (await Names(new() { From = "a", Descendants = true })).Should().BeEquivalentTo("b", "c", "d");
+        (await Names(new() { FromCurrent = true, Descendants = true })).Should().BeEmpty();
+        (await Names(new() { Internal = true })).Should().HaveCount(4);
+        (await Names(new() { External = true })).Should().BeEmpty();
 
-        var topological = Names(new() { Topological = true });
+        var topological = await Names(new() { Topological = true });
         topological.IndexOf("a").Should().BeLessThan(topological.IndexOf("b"));
         topological.IndexOf("b").Should().BeLessThan(topological.IndexOf("c"));
     }
@@ -89,12 +89,12 @@ public sealed class TestDriverEngineTests : IDisposable
     {
         await BuildTree();
 
-        var info = _engine.GetInfo(Domain, "a");
+        var info = (await _engine.Domain(Domain).GetDetailsAsync("a"));
         info.Children.Should().Be(2);
         info.Descendants.Should().Be(3);
         info.HasMetadata.Should().BeTrue();
         info.Snapshot.IsCurrent.Should().BeFalse();
-        _engine.GetInfo(Domain, "d").Snapshot.IsCurrent.Should().BeTrue();
+        (await _engine.Domain(Domain).GetDetailsAsync("d")).Snapshot.IsCurrent.Should().BeTrue();
     }
 
     [Fact]
@@ -104,9 +104,9 @@ public sealed class TestDriverEngineTests : IDisposable
         _engine.Connection.LookupDomain(Domain).Suspend();
         await Create("two");
 
-        _engine.SetCurrent(Domain, "one").IsCurrent.Should().BeTrue();
+        (await _engine.Domain(Domain).SetCurrentAsync("one")).IsCurrent.Should().BeTrue();
 
-        _engine.GetCurrent(Domain)!.Name.Should().Be("one");
+        (await _engine.Domain(Domain).GetCurrentAsync())!.Name.Should().Be("one");
         _engine.Connection.LookupDomain(Domain).GetState().State.Should().Be(DomainState.Paused);
     }
 
@@ -118,11 +118,11 @@ public sealed class TestDriverEngineTests : IDisposable
         dom.Suspend();
         await Create("paused-point");
 
-        await _engine.RevertAsync(Domain, "running-point", new SnapshotRevertOptions());
+        await _engine.Domain(Domain).RevertAsync("running-point");
         dom.GetState().State.Should().Be(DomainState.Running);
-        _engine.GetCurrent(Domain)!.Name.Should().Be("running-point");
+        (await _engine.Domain(Domain).GetCurrentAsync())!.Name.Should().Be("running-point");
 
-        await _engine.RevertAsync(Domain, null, new SnapshotRevertOptions { Target = RevertTarget.Paused });
+        await _engine.Domain(Domain).RevertToCurrentAsync(new SnapshotRevertOptions { Target = RevertTarget.Paused });
         dom.GetState().State.Should().Be(DomainState.Paused);
     }
 
@@ -131,81 +131,88 @@ public sealed class TestDriverEngineTests : IDisposable
     {
         await BuildTree();
 
-        await _engine.DeleteAsync(Domain, "b", new SnapshotDeleteOptions(SnapshotDeleteMode.ChildrenOnly));
-        Names(new()).Should().BeEquivalentTo("a", "b", "d");
+        await _engine.Domain(Domain).DeleteAsync("b", new SnapshotDeleteOptions(SnapshotDeleteMode.ChildrenOnly));
+        (await Names(new())).Should().BeEquivalentTo("a", "b", "d");
 
-        await _engine.DeleteAsync(Domain, "a", new SnapshotDeleteOptions());
-        Names(new()).Should().BeEquivalentTo("b", "d");
-        _engine.Get(Domain, "b").Parent.Should().BeNull("deleting a parent re-parents its children");
+        await _engine.Domain(Domain).DeleteAsync("a");
+        (await Names(new())).Should().BeEquivalentTo("b", "d");
+        (await _engine.Domain(Domain).GetAsync("b")).Parent.Should().BeNull("deleting a parent re-parents its children");
 
-        await _engine.DeleteAsync(Domain, "d", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
-        Names(new()).Should().Equal("b");
+        await _engine.Domain(Domain).DeleteAsync("d", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
+        (await Names(new())).Should().Equal("b");
     }
 
     [Fact]
     public async Task Missing_domain_and_snapshot_are_not_found()
     {
-        var noDomain = () => _engine.List("no-such-domain", new SnapshotListFilter());
-        noDomain.Should().Throw<DomainNotFoundException>().Which.Message.Should().Be("failed to get domain 'no-such-domain'");
-        SnapshotEngine.Classify(Catch(noDomain)).Should().Be(SnapshotErrorKind.NotFound);
+        // One type for both, the kind NotFound, libvirt's exception inside.
+        var noDomain = () => _engine.DomainFromOperand("no-such-domain").ListAsync();
+        var domainMissing = (await noDomain.Should().ThrowExactlyAsync<SnapshotException>()).Which;
+        domainMissing.Message.Should().Be("failed to get domain 'no-such-domain'");
+        domainMissing.Kind.Should().Be(SnapshotErrorKind.NotFound);
+        domainMissing.InnerException.Should().BeOfType<DomainNotFoundException>();
+        var byName = () => _engine.Domain("no-such-domain").GetCurrentAsync();
+        (await byName.Should().ThrowExactlyAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.NotFound);
 
-        var noSnapshot = () => _engine.GetInfo(Domain, "nope");
-        noSnapshot.Should().Throw<SnapshotNotFoundException>();
-        SnapshotEngine.Classify(Catch(noSnapshot)).Should().Be(SnapshotErrorKind.NotFound);
-        _engine.GetCurrent(Domain).Should().BeNull();
+        var noSnapshot = () => _engine.Domain(Domain).GetDetailsAsync("nope");
+        var snapshotMissing = (await noSnapshot.Should().ThrowExactlyAsync<SnapshotException>()).Which;
+        snapshotMissing.Kind.Should().Be(SnapshotErrorKind.NotFound);
+        snapshotMissing.InnerException.Should().BeOfType<SnapshotNotFoundException>();
+        (await _engine.Domain(Domain).FindAsync("nope")).Should().BeNull();
+        (await _engine.Domain(Domain).GetCurrentAsync()).Should().BeNull();
     }
 
     [Fact]
     public async Task Bad_requests_change_nothing()
     {
         await Create("keep");
-        var before = _engine.GetXml(Domain, "keep");
+        var before = (await _engine.Domain(Domain).GetXmlAsync("keep"));
 
-        var act = () => _engine.CreateAsync(Domain, new SnapshotCreateOptions
+        var act = () => _engine.Domain(Domain).CreateAsync(new SnapshotCreateOptions
         {
             Name = "bad",
             Modifiers = new SnapshotCreateModifiers { Quiesce = true },
         });
         (await act.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
 
-        var list = () => _engine.List(Domain, new SnapshotListFilter { Descendants = true });
-        list.Should().Throw<SnapshotException>().Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
+        var list = () => _engine.Domain(Domain).ListAsync(new SnapshotListFilter { Descendants = true });
+        (await list.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
 
-        var xml = () => _engine.CreateFromXmlAsync(Domain, "<domainsnapshot><name>x", new SnapshotCreateModifiers());
+        var xml = () => _engine.Domain(Domain).CreateFromXmlAsync("<domainsnapshot><name>x", new SnapshotCreateModifiers());
         (await xml.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.BadInput);
 
-        Names(new()).Should().Equal("keep");
-        _engine.GetXml(Domain, "keep").Should().Be(before);
-        _engine.GetCurrent(Domain)!.Name.Should().Be("keep");
+        (await Names(new())).Should().Equal("keep");
+        (await _engine.Domain(Domain).GetXmlAsync("keep")).Should().Be(before);
+        (await _engine.Domain(Domain).GetCurrentAsync())!.Name.Should().Be("keep");
     }
 
     [Fact]
     public async Task Create_from_full_xml_and_redefine_as_current()
     {
-        await _engine.CreateFromXmlAsync(Domain, "<domainsnapshot><name>from-xml</name><description>d</description></domainsnapshot>", new SnapshotCreateModifiers());
+        await _engine.Domain(Domain).CreateFromXmlAsync("<domainsnapshot><name>from-xml</name><description>d</description></domainsnapshot>", new SnapshotCreateModifiers());
         await Create("later");
-        var xml = _engine.GetXml(Domain, "from-xml", securityInfo: true);
+        var xml = (await _engine.Domain(Domain).GetXmlAsync("from-xml", securityInfo: true));
         // The test driver has no metadata-only delete; its snapshots are metadata anyway.
-        await _engine.DeleteAsync(Domain, "from-xml", new SnapshotDeleteOptions());
-        Names(new()).Should().Equal("later");
+        await _engine.Domain(Domain).DeleteAsync("from-xml");
+        (await Names(new())).Should().Equal("later");
 
-        var redefined = await _engine.CreateFromXmlAsync(Domain, xml, new SnapshotCreateModifiers { Redefine = true, Current = true });
+        var redefined = await _engine.Domain(Domain).CreateFromXmlAsync(xml, new SnapshotCreateModifiers { Redefine = true, Current = true });
 
         redefined.Description.Should().Be("d");
-        _engine.GetCurrent(Domain)!.Name.Should().Be("from-xml");
+        (await _engine.Domain(Domain).GetCurrentAsync())!.Name.Should().Be("from-xml");
     }
 
     [Fact]
     public async Task Lifecycle_events_reach_engine_subscribers()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var events = new List<DomainLifecycleEvent>();
+        var events = new List<LifecycleEvent>();
         var got = new TaskCompletionSource();
-        using var subscription = _engine.Subscribe(Domain, e =>
+        using var subscription = _engine.Domain(Domain).Subscribe(e =>
         {
             lock (events)
                 events.Add(e);
-            if (e.Type == DomainEventType.Resumed)
+            if (e.Type == LifecycleEventType.Resumed)
                 got.TrySetResult();
         });
         using var dom = _engine.Connection.LookupDomain(Domain);
@@ -215,7 +222,7 @@ public sealed class TestDriverEngineTests : IDisposable
         await got.Task.WaitAsync(cts.Token);
 
         lock (events)
-            events.Select(e => e.Type).Should().ContainInOrder(DomainEventType.Suspended, DomainEventType.Resumed);
+            events.Select(e => e.Type).Should().ContainInOrder(LifecycleEventType.Suspended, LifecycleEventType.Resumed);
     }
 
     [Fact]
@@ -224,25 +231,10 @@ public sealed class TestDriverEngineTests : IDisposable
         await BuildTree();
         foreach (var filter in new[] { new SnapshotListFilter(), new SnapshotListFilter { Topological = true }, new SnapshotListFilter { From = "a", Descendants = true } })
         {
-            _engine.ListLinks(Domain, filter).Should().Equal(_engine.List(Domain, filter).Select(s => new SnapshotLink(s.Name, s.Parent)));
+            (await _engine.Domain(Domain).ListLinksAsync(filter)).Should().Equal((await _engine.Domain(Domain).ListAsync(filter)).Select(s => new SnapshotLink(s.Name, s.Parent)));
         }
-        _engine.ListLinks(Domain, new SnapshotListFilter()).Should().Contain(new SnapshotLink("a", null)).And.Contain(new SnapshotLink("d", "a"));
+        (await _engine.Domain(Domain).ListLinksAsync()).Should().Contain(new SnapshotLink("a", null)).And.Contain(new SnapshotLink("d", "a"));
     }
 
-    private List<string> Names(SnapshotListFilter filter) => _engine.List(Domain, filter).Select(s => s.Name).ToList();
-
-    private static Exception Catch(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
-        throw new InvalidOperationException("expected an exception");
-    }
-
-    private static Exception Catch<T>(Func<T> action) => Catch(() => { _ = action(); });
+    private async Task<List<string>> Names(SnapshotListFilter filter) => (await _engine.Domain(Domain).ListAsync(filter)).Select(s => s.Name).ToList();
 }

@@ -88,17 +88,14 @@ internal sealed class CommandContext : IDisposable
     /// <summary>Reports a failure (one line on stderr; the error envelope in JSON mode) and returns its exit code.</summary>
     public int ReportError(Exception error)
     {
-        var kind = error switch
-        {
-            ParseUsageException => SnapshotErrorKind.BadInput,
-            SnapshotException s => s.Kind,
-            OperationCanceledException => SnapshotErrorKind.Cancelled,
-            _ => SnapshotEngine.Classify(error),
-        };
+        var (code, kind) = ExitCodes.Of(error);
         // A bare cancellation says so; one the engine explained (what it left behind) keeps its words.
-        var message = error is OperationCanceledException && error.Message == DefaultCancelMessage
-            ? "operation cancelled"
-            : OneLine(error.Message);
+        var message = error switch
+        {
+            OperationCanceledException when error.Message == DefaultCancelMessage => "operation cancelled",
+            SnapshotException s => OneLine(s.FormatMessage(CliOptionNames.Spell)),
+            _ => OneLine(error.Message),
+        };
         Err.Write($"error: {message}\n");
         if (Verbose)
         {
@@ -111,7 +108,7 @@ internal sealed class CommandContext : IDisposable
             JsonOutput.WriteError(Out, kind, message);
         }
 
-        return ExitCodes.FromKind(kind);
+        return code;
     }
 
     public void Dispose() => _loggerFactory?.Dispose();

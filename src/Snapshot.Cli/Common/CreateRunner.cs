@@ -10,10 +10,10 @@ namespace Snapshot.Cli.Common;
 /// </summary>
 internal static class CreateRunner
 {
-    public static async Task<SnapshotInfo> RunAsync(CommandContext ctx, SnapshotEngine engine, Func<IProgress<SnapshotProgress>?, Task<SnapshotInfo>> create)
+    public static async Task<SnapshotInfo> RunAsync(CommandContext ctx, Func<IProgress<SnapshotProgress>?, Action<SnapshotPoint>, Task<SnapshotInfo>> create)
     {
         var bar = ctx.OutputIsTerminal && !ctx.Json && !ctx.Quiet ? new ProgressBar(ctx.Out) : null;
-        void OnPointTaken(object? sender, SnapshotPoint e)
+        void OnPointTaken(SnapshotPoint e)
         {
             bar?.Clear();
             var pausedMs = (long)e.GuestPause.TotalMilliseconds;
@@ -29,14 +29,12 @@ internal static class CreateRunner
             ctx.Out.Flush();
         }
 
-        engine.SnapshotPointTaken += OnPointTaken;
         try
         {
-            return await create(bar);
+            return await create(bar, OnPointTaken);
         }
         finally
         {
-            engine.SnapshotPointTaken -= OnPointTaken;
             bar?.Clear();
         }
     }

@@ -2,7 +2,7 @@ using Snapshot.Engine;
 
 namespace Snapshot.Cli.Common;
 
-/// <summary>The process exit codes, one per <see cref="SnapshotErrorKind"/>.</summary>
+/// <summary>The process exit codes, and which failure gets which.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
@@ -22,22 +22,20 @@ internal static class ExitCodes
         "  4    not supported on this host\n" +
         "  130  cancelled (Ctrl-C)\n";
 
-    public static int FromKind(SnapshotErrorKind kind) => kind switch
+    /// <summary>The exit code of a failure and its JSON kind (see docs/cli-json.md).</summary>
+    public static (int Code, string Kind) Of(Exception error) => error switch
     {
-        SnapshotErrorKind.BadInput => Usage,
-        SnapshotErrorKind.NotFound => NotFound,
-        SnapshotErrorKind.NotSupported => NotSupported,
-        SnapshotErrorKind.Cancelled => Cancelled,
-        _ => Failed,
-    };
-
-    /// <summary>The JSON spelling of a kind (see docs/cli-json.md).</summary>
-    public static string KindName(SnapshotErrorKind kind) => kind switch
-    {
-        SnapshotErrorKind.BadInput => "bad-input",
-        SnapshotErrorKind.NotFound => "not-found",
-        SnapshotErrorKind.NotSupported => "not-supported",
-        SnapshotErrorKind.Cancelled => "cancelled",
-        _ => "failed",
+        ParseUsageException => (Usage, "bad-input"),
+        OperationCanceledException => (Cancelled, "cancelled"),
+        SnapshotException s => s.Kind switch
+        {
+            SnapshotErrorKind.BadInput => (Usage, "bad-input"),
+            SnapshotErrorKind.NotFound => (NotFound, "not-found"),
+            SnapshotErrorKind.NotSupported => (NotSupported, "not-supported"),
+            // A taken name and a read-only refusal exit 1 with kind "failed", as virsh's (docs/cli.md).
+            _ => (Failed, "failed"),
+        },
+        ArgumentException => (Usage, "bad-input"),
+        _ => (Failed, "failed"),
     };
 }

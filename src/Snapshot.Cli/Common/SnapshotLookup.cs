@@ -22,8 +22,8 @@ internal static class SnapshotLookup
         }
     }
 
-    public static string CurrentName(SnapshotEngine engine, string domain) =>
-        (engine.GetCurrent(domain) ?? throw CliErrors.NotFound(NoCurrentMessage)).Name;
+    public static async Task<string> CurrentNameAsync(SnapshotEngine engine, string domain, CancellationToken ct) =>
+        (await engine.DomainFromOperand(domain).GetCurrentAsync(ct) ?? throw CliErrors.NotFound(NoCurrentMessage)).Name;
 }
 
 /// <summary>
@@ -42,5 +42,5 @@ internal readonly record struct SnapshotTarget(string Domain, string? Name, bool
     }
 
     /// <summary>The snapshot's name: the one given, else the current snapshot's.</summary>
-    public string Resolve(SnapshotEngine engine) => Name ?? SnapshotLookup.CurrentName(engine, Domain);
+    public async Task<string> ResolveAsync(SnapshotEngine engine, CancellationToken ct) => Name ?? await SnapshotLookup.CurrentNameAsync(engine, Domain, ct);
 }

@@ -34,7 +34,7 @@ internal static class JsonOutput
         output.Write('\n');
     }
 
-    public static void WriteError(TextWriter output, SnapshotErrorKind kind, string message)
+    public static void WriteError(TextWriter output, string kind, string message)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -42,7 +42,7 @@ internal static class JsonOutput
             writer.WriteStartObject();
             writer.WriteNumber("version", Version);
             writer.WritePropertyName("error");
-            JsonSerializer.Serialize(writer, new ErrorJson(ExitCodes.KindName(kind), message), CliJsonContext.Default.ErrorJson);
+            JsonSerializer.Serialize(writer, new ErrorJson(kind, message), CliJsonContext.Default.ErrorJson);
             writer.WriteEndObject();
         }
 

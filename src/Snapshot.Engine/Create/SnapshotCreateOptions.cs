@@ -1,18 +1,5 @@
 namespace Snapshot.Engine;
 
-/// <summary>The memory part of a snapshot request (virsh's <c>--memspec</c>).</summary>
-/// <param name="Snapshot">libvirt's mode: <c>internal</c>, <c>external</c> or <c>no</c>; null lets libvirt choose.</param>
-/// <param name="File">The memory file, for <c>external</c>.</param>
-public sealed record MemorySpec(string? Snapshot, string? File);
-
-/// <summary>One disk of a snapshot request (virsh's <c>--diskspec</c>).</summary>
-/// <param name="Name">The disk's target (e.g. <c>vda</c>) or source path.</param>
-/// <param name="Snapshot">libvirt's mode: <c>internal</c>, <c>external</c>, <c>no</c> or <c>manual</c>.</param>
-/// <param name="Driver">The overlay format, e.g. <c>qcow2</c>.</param>
-/// <param name="SourceType"><c>file</c> or <c>block</c>.</param>
-/// <param name="File">The overlay file (or block device).</param>
-public sealed record DiskSpec(string Name, string? Snapshot = null, string? Driver = null, string? SourceType = null, string? File = null);
-
 /// <summary>How a snapshot is taken: libvirt's creation flags as named options.</summary>
 public sealed record SnapshotCreateModifiers
 {
@@ -65,9 +52,16 @@ public sealed record SnapshotCreateOptions
     /// <summary>The memory part, if any.</summary>
     public MemorySpec? Memory { get; init; }
 
-    /// <summary>Per-disk choices.</summary>
-    public IReadOnlyList<DiskSpec> Disks { get; init; } = [];
+    /// <summary>Per-disk choices (compared by content: two requests with equal disks are equal).</summary>
+    public IReadOnlyList<DiskSpec> Disks { get; init => field = EquatableList<DiskSpec>.Of(value); } = EquatableList<DiskSpec>.Empty;
 
     /// <summary>The creation flags.</summary>
     public SnapshotCreateModifiers Modifiers { get; init; } = new();
+
+    /// <summary>
+    /// Called once an instant snapshot's point is taken (the guest runs again, milliseconds after the request and
+    /// long before the memory is written), on the creating call's thread: keep it short. What it throws is logged
+    /// and dropped; the snapshot goes on. Not called for classic snapshots.
+    /// </summary>
+    public Action<SnapshotPoint>? OnSnapshotPoint { get; init; }
 }

@@ -8,31 +8,20 @@ public sealed partial class SnapshotEngine
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>
-    /// Raised the moment an instant snapshot's point is taken, long before its memory write ends.
-    /// Raised on the creating task's thread; keep handlers short.
-    /// </summary>
-    public event EventHandler<SnapshotPoint>? SnapshotPointTaken;
-
-    /// <summary>The snapshot XML that <paramref name="options"/> describe (what <c>--print-xml</c> shows).</summary>
-    public static string BuildXml(SnapshotCreateOptions options)
+    private static string BuildXmlCore(SnapshotCreateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        CreateRules.CheckName(options.Name);
         CreateRules.CheckRequest(options.Modifiers, options.Memory, options.Disks);
         return SnapshotXmlWriter.Build(options);
     }
 
-    /// <summary>Parses virsh's <c>--memspec</c> syntax (<c>[file=]PATH[,snapshot=MODE]</c>).</summary>
-    public static MemorySpec ParseMemorySpec(string text) => SpecSyntax.ParseMemory(text);
-
-    /// <summary>Parses virsh's <c>--diskspec</c> syntax (<c>DISK[,snapshot=MODE][,driver=TYPE][,stype=TYPE][,file=PATH]</c>).</summary>
-    public static DiskSpec ParseDiskSpec(string text) => SpecSyntax.ParseDisk(text);
-
     /// <summary>Creates a snapshot from typed options (snapshot-create-as).</summary>
-    public Task<SnapshotInfo> CreateAsync(string domain, SnapshotCreateOptions options,
+    internal Task<SnapshotInfo> CreateAsync(DomainRef domain, SnapshotCreateOptions options,
         IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        CreateRules.CheckName(options.Name);
         CreateRules.CheckRequest(options.Modifiers, options.Memory, options.Disks);
         if (options.Modifiers.Instant)
             return CreateInstantAsync(domain, options, progress, cancellationToken);
@@ -40,7 +29,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>Creates a snapshot from a full &lt;domainsnapshot&gt; XML (snapshot-create).</summary>
-    public Task<SnapshotInfo> CreateFromXmlAsync(string domain, string snapshotXml, SnapshotCreateModifiers modifiers,
+    internal Task<SnapshotInfo> CreateFromXmlAsync(DomainRef domain, string snapshotXml, SnapshotCreateModifiers modifiers,
         IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshotXml);
@@ -52,7 +41,7 @@ public sealed partial class SnapshotEngine
         return CreateClassicAsync(domain, snapshotXml, modifiers, progress, cancellationToken);
     }
 
-    private async Task<SnapshotInfo> CreateClassicAsync(string domain, string xml, SnapshotCreateModifiers m,
+    private async Task<SnapshotInfo> CreateClassicAsync(DomainRef domain, string xml, SnapshotCreateModifiers m,
         IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -10,7 +10,7 @@ public sealed partial class SnapshotEngine
     /// them is external; the engine then deletes the descendants itself, leaves first, each step
     /// validated by libvirt before it changes anything. A failure names what was deleted and what is left.
     /// </summary>
-    public async Task DeleteAsync(string domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken = default)
+    internal async Task DeleteAsync(DomainRef domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -48,7 +48,7 @@ public sealed partial class SnapshotEngine
                 catch (Exception e) when (deleted.Count > 0 && e is LibvirtException or SnapshotException)
                 {
                     var left = plan.Select(p => p.Item2.Name).Except(deleted);
-                    throw new SnapshotException(Classify(e),
+                    throw new SnapshotException(ErrorClassifier.Classify(e),
                         $"{e.Message}; deleted so far (leaves first): {string.Join(", ", deleted)}; still present: {string.Join(", ", left)}", e);
                 }
                 deleted.Add(targetInfo.Name);
@@ -109,17 +109,14 @@ public sealed partial class SnapshotEngine
             or LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.InvalidArg;
 
     // libvirt 9.0's refusals name the rule but not the way out; add it.
-    private static string ExplainExternalRefusal(LibvirtException e, SnapshotInfo info)
+    private static FormattableString ExplainExternalRefusal(LibvirtException e, SnapshotInfo info)
     {
         var message = e.Message;
-        string advice;
         if (message.Contains("base disk source", StringComparison.OrdinalIgnoreCase) || message.Contains("disk source chain", StringComparison.OrdinalIgnoreCase))
-            advice = $"the domain no longer runs on the disk chain of '{info.Name}' (it was reverted elsewhere), so libvirt 9.0 cannot merge it; use --metadata to drop only its record, then remove its files ({string.Join(", ", FilesOf(info))}) once no other snapshot needs them";
-        else if (message.Contains("children", StringComparison.OrdinalIgnoreCase) || message.Contains("leaf", StringComparison.OrdinalIgnoreCase))
-            advice = $"libvirt 9.0 cannot merge '{info.Name}' in this position; delete its descendants first, or use --metadata to drop only its record and keep the files";
-        else
-            advice = "use --metadata to drop only libvirt's record and keep the files";
-        return $"{message} ({advice}); nothing was deleted";
+            return $"{message} (the domain no longer runs on the disk chain of '{info.Name}' (it was reverted elsewhere), so libvirt 9.0 cannot merge it; use {OptionName.MetadataOnly} to drop only its record, then remove its files ({string.Join(", ", FilesOf(info))}) once no other snapshot needs them); nothing was deleted";
+        if (message.Contains("children", StringComparison.OrdinalIgnoreCase) || message.Contains("leaf", StringComparison.OrdinalIgnoreCase))
+            return $"{message} (libvirt 9.0 cannot merge '{info.Name}' in this position; delete its descendants first, or use {OptionName.MetadataOnly} to drop only its record and keep the files); nothing was deleted";
+        return $"{message} (use {OptionName.MetadataOnly} to drop only libvirt's record and keep the files); nothing was deleted";
     }
 
     private static IEnumerable<string> FilesOf(SnapshotInfo info)

@@ -1,20 +1,23 @@
 namespace Snapshot.Engine;
 
-/// <summary>What kind of failure an engine call met; the CLI turns each into its exit code.</summary>
+/// <summary>What kind of failure an engine call met. Cancellation is not a kind: it is <see cref="OperationCanceledException"/>.</summary>
 public enum SnapshotErrorKind
 {
     /// <summary>The operation was tried and failed.</summary>
-    Failed = 1,
+    Failed,
 
-    /// <summary>The request itself is wrong: bad options, flags that cannot go together, bad XML.</summary>
-    BadInput = 2,
+    /// <summary>The request itself is wrong: bad options, options that cannot go together, bad XML.</summary>
+    BadInput,
 
-    /// <summary>No such domain or snapshot.</summary>
-    NotFound = 3,
+    /// <summary>No such domain or snapshot (or no current snapshot).</summary>
+    NotFound,
 
     /// <summary>This host (libvirt, QEMU or the kernel) cannot do it.</summary>
-    NotSupported = 4,
+    NotSupported,
 
-    /// <summary>The caller cancelled.</summary>
-    Cancelled = 130,
+    /// <summary>What the call would create exists already, such as a snapshot of the same name.</summary>
+    AlreadyExists,
+
+    /// <summary>The connection may not do it: a read-only connection asked to change something, or access control refused.</summary>
+    AccessDenied,
 }

@@ -6,15 +6,20 @@ namespace Snapshot.Engine;
 /// Fans libvirt's lifecycle events out to the engine's subscribers, holding back a domain's raw events
 /// while the engine runs a multi-step operation on it and publishing the synthesized ones instead.
 /// </summary>
-internal sealed class EventHub
+/// <remarks>
+/// A subscriber's handler runs on libvirt's event-loop thread for libvirt's events and on the reverting call's
+/// thread for the events a revert reports; whatever it throws is logged and dropped, so that it can neither stop
+/// the event loop nor a revert (or its rollback).
+/// </remarks>
+internal sealed class EventHub(UserCallbacks callbacks)
 {
     private readonly Lock _gate = new();
     private readonly List<Subscriber> _subscribers = [];
     private readonly Dictionary<Guid, Suppression> _suppressed = [];
 
-    public IDisposable Attach(LibvirtConnection connection, LibvirtDomain? domain, Guid? uuid, Action<DomainLifecycleEvent> handler)
+    public IDisposable Attach(LibvirtConnection connection, LibvirtDomain? domain, Guid? uuid, Action<LifecycleEvent> handler)
     {
-        var subscriber = new Subscriber(uuid, handler);
+        var subscriber = new Subscriber(uuid, e => callbacks.Invoke(handler, LifecycleEvent.From(e), "lifecycle event handler"));
         lock (_gate)
             _subscribers.Add(subscriber);
         var raw = connection.SubscribeLifecycle(domain, OnRaw);

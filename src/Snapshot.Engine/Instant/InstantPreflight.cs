@@ -128,22 +128,22 @@ internal static class InstantPreflight
                 continue;
             }
             if ((string?)disk.Attribute("type") is not ("file" or null) || source is null)
-                throw NotSupported($"disk '{target}' is not a file-backed disk; instant snapshots put file disks on overlays (give --diskspec {target},snapshot=no to leave it out)");
+                throw new SnapshotException(SnapshotErrorKind.NotSupported, $"disk '{target}' is not a file-backed disk; instant snapshots put file disks on overlays (give {OptionName.DiskExcluded(target)} to leave it out)");
             var overlay = spec?.File ?? DefaultOverlay(source, name, target);
             overlay = Path.GetFullPath(overlay);
             if (!used.Add(overlay))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' is used twice");
             if (!reuseExternal && File.Exists(overlay))
-                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with --diskspec {target},file=PATH, or pass --reuse-external");
+                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with {OptionName.DiskExternal(target)}, or pass {OptionName.Modifier("ReuseExternal")}");
             if (reuseExternal && !File.Exists(overlay))
-                throw new SnapshotException(SnapshotErrorKind.BadInput, $"--reuse-external: the overlay {overlay} of disk '{target}' does not exist");
+                throw new SnapshotException(SnapshotErrorKind.BadInput, (FormattableString)$"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
             if (!Directory.Exists(Path.GetDirectoryName(overlay)))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
             plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
         }
         var unknown = requested.Where(r => !matched.Contains(r)).Select(r => r.Name).ToList();
         if (unknown.Count > 0)
-            throw new SnapshotException(SnapshotErrorKind.BadInput, $"--diskspec names no disk of the domain: {string.Join(", ", unknown)}");
+            throw new SnapshotException(SnapshotErrorKind.BadInput, (FormattableString)$"{OptionName.Disks} names no disk of the domain: {string.Join(", ", unknown)}");
         if (!plan.Any(d => d.External))
             throw new SnapshotException(SnapshotErrorKind.BadInput, "an instant snapshot needs at least one disk put on an overlay (the disks must freeze with the memory)");
         return plan;
@@ -153,7 +153,7 @@ internal static class InstantPreflight
     internal static string DefaultOverlay(string source, string name, string target)
     {
         if (name.Contains('/', StringComparison.Ordinal))
-            throw new SnapshotException(SnapshotErrorKind.BadInput, $"cannot name the overlay of disk '{target}' after snapshot '{name}' (it contains '/'); give --diskspec {target},file=PATH");
+            throw new SnapshotException(SnapshotErrorKind.BadInput, $"cannot name the overlay of disk '{target}' after snapshot '{name}' (it contains '/'); give {OptionName.DiskExternal(target)}");
         var fileName = Path.GetFileName(source);
         var dot = fileName.LastIndexOf('.');
         var stem = dot > 0 ? source[..(source.Length - fileName.Length + dot)] : source;

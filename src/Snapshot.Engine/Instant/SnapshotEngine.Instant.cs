@@ -9,7 +9,7 @@ namespace Snapshot.Engine;
 
 public sealed partial class SnapshotEngine
 {
-    private async Task<SnapshotInfo> CreateInstantAsync(string domain, SnapshotCreateOptions options,
+    private async Task<SnapshotInfo> CreateInstantAsync(DomainRef domain, SnapshotCreateOptions options,
         IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
         var requestedAt = DateTimeOffset.UtcNow;
@@ -19,8 +19,6 @@ public sealed partial class SnapshotEngine
         var run = new InstantSnapshotRun(this, dom, options, requestedAt);
         return await run.ExecuteAsync(progress, cancellationToken).ConfigureAwait(false);
     }
-
-    private void RaiseSnapshotPointTaken(SnapshotPoint point) => SnapshotPointTaken?.Invoke(this, point);
 
     /// <summary>
     /// One instant snapshot: QEMU's background-snapshot migration into a libvirt save image, the disks
@@ -76,7 +74,7 @@ public sealed partial class SnapshotEngine
                 var point = await TakeSnapshotPointAsync().ConfigureAwait(false);
                 Log.InstantPointTaken(_logger, _domain, Name, (point.TakenAt - requestedAt).TotalMilliseconds,
                     point.GuestPause.TotalMilliseconds, _pauseSource);
-                engine.RaiseSnapshotPointTaken(point);
+                engine.Callbacks.Invoke(options.OnSnapshotPoint, point, "snapshot point");
 
                 var written = await WriteMemoryAsync(progress, ct).ConfigureAwait(false);
                 Log.InstantMemoryWritten(_logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
@@ -439,7 +437,7 @@ public sealed partial class SnapshotEngine
             if (cancelled)
                 return new OperationCanceledException(message, cause, ct);
             var kind = cause is SnapshotException s ? s.Kind : ErrorClassifier.Classify(cause);
-            if (kind is SnapshotErrorKind.BadInput or SnapshotErrorKind.NotFound or SnapshotErrorKind.Cancelled)
+            if (kind is SnapshotErrorKind.BadInput or SnapshotErrorKind.NotFound)
                 kind = SnapshotErrorKind.Failed;
             if (cause is SnapshotException { Kind: SnapshotErrorKind.NotSupported })
                 kind = SnapshotErrorKind.NotSupported;

@@ -8,15 +8,15 @@ internal static class ListRules
     public static void Check(SnapshotListFilter f)
     {
         if (f.From is not null && f.FromCurrent)
-            throw Bad("--from and --current cannot go together");
+            throw Bad($"{OptionName.Filter("From")} and {OptionName.Filter("FromCurrent")} cannot go together");
         if (f.Descendants && f.From is null && !f.FromCurrent)
-            throw Bad("--descendants requires --from or --current");
+            throw Bad($"{OptionName.Filter("Descendants")} requires {OptionName.Filter("From")} or {OptionName.Filter("FromCurrent")}");
         if (f.Roots && (f.From is not null || f.FromCurrent))
-            throw Bad("--roots cannot go with --from or --current");
+            throw Bad($"{OptionName.Filter("Roots")} cannot go with {OptionName.Filter("From")} or {OptionName.Filter("FromCurrent")}");
         if (f.Roots && f.Descendants)
-            throw Bad("--roots cannot go with --descendants");
+            throw Bad($"{OptionName.Filter("Roots")} cannot go with {OptionName.Filter("Descendants")}");
         if (f.Leaves && f.NoLeaves && f.Roots)
-            throw Bad("--roots cannot go with both --leaves and --no-leaves");
+            throw Bad($"{OptionName.Filter("Roots")} cannot go with both {OptionName.Filter("Leaves")} and {OptionName.Filter("NoLeaves")}");
     }
 
     public static SnapshotListFlags ToFlags(SnapshotListFilter f)
@@ -48,5 +48,5 @@ internal static class ListRules
         return flags;
     }
 
-    private static SnapshotException Bad(string message) => new(SnapshotErrorKind.BadInput, message);
+    private static SnapshotException Bad(FormattableString message) => new(SnapshotErrorKind.BadInput, message);
 }

@@ -10,7 +10,7 @@ public sealed partial class SnapshotEngine
     private static readonly int DescribeParallelism = Math.Clamp(Environment.ProcessorCount / 2, 1, 8);
 
     /// <summary>Lists a domain's snapshots that pass <paramref name="filter"/>, in libvirt's order (parents first with Topological).</summary>
-    public IReadOnlyList<SnapshotInfo> List(string domain, SnapshotListFilter filter)
+    internal IReadOnlyList<SnapshotInfo> List(DomainRef domain, SnapshotListFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ListRules.Check(filter);
@@ -42,7 +42,7 @@ public sealed partial class SnapshotEngine
     /// The names and parents of the snapshots <see cref="List"/> would return, in the same order: what a tree needs,
     /// at one light call per snapshot (its parent) instead of its whole XML description.
     /// </summary>
-    public IReadOnlyList<SnapshotLink> ListLinks(string domain, SnapshotListFilter filter)
+    internal IReadOnlyList<SnapshotLink> ListLinks(DomainRef domain, SnapshotListFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ListRules.Check(filter);
@@ -94,7 +94,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>A snapshot with the counts <c>snapshot-info</c> shows.</summary>
-    public SnapshotDetails GetInfo(string domain, string name)
+    internal SnapshotDetails GetInfo(DomainRef domain, string name)
     {
         using var dom = Domain(domain);
         using var snapshot = Lookup(dom, name);
@@ -106,7 +106,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>One snapshot.</summary>
-    public SnapshotInfo Get(string domain, string name)
+    internal SnapshotInfo Get(DomainRef domain, string name)
     {
         using var dom = Domain(domain);
         using var snapshot = Lookup(dom, name);
@@ -114,7 +114,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>The current snapshot, or null when the domain has none.</summary>
-    public SnapshotInfo? GetCurrent(string domain)
+    internal SnapshotInfo? GetCurrent(DomainRef domain)
     {
         using var dom = Domain(domain);
         if (!dom.HasCurrentSnapshot)
@@ -124,7 +124,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>Makes <paramref name="name"/> the current snapshot without reverting to it.</summary>
-    public SnapshotInfo SetCurrent(string domain, string name)
+    internal SnapshotInfo SetCurrent(DomainRef domain, string name)
     {
         using var dom = Domain(domain);
         using var snapshot = Lookup(dom, name);
@@ -135,7 +135,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>The parent, or null for a root.</summary>
-    public SnapshotInfo? GetParent(string domain, string name)
+    internal SnapshotInfo? GetParent(DomainRef domain, string name)
     {
         using var dom = Domain(domain);
         using var snapshot = Lookup(dom, name);
@@ -147,7 +147,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>The snapshot's XML, as libvirt describes it.</summary>
-    public string GetXml(string domain, string name, bool securityInfo = false)
+    internal string GetXml(DomainRef domain, string name, bool securityInfo = false)
     {
         using var dom = Domain(domain);
         using var snapshot = Lookup(dom, name);
@@ -155,7 +155,7 @@ public sealed partial class SnapshotEngine
     }
 
     /// <summary>The current snapshot's XML, or null when there is none.</summary>
-    public string? GetCurrentXml(string domain, bool securityInfo = false)
+    internal string? GetCurrentXml(DomainRef domain, bool securityInfo = false)
     {
         using var dom = Domain(domain);
         if (!dom.HasCurrentSnapshot)

@@ -8,7 +8,7 @@ public sealed partial class SnapshotEngine
     /// Reverts a domain to a snapshot (null: the current one). Internal snapshots go through libvirt;
     /// external ones, which libvirt 9.0 refuses, through the engine's own sequence.
     /// </summary>
-    public async Task<SnapshotInfo> RevertAsync(string domain, string? name, SnapshotRevertOptions options, CancellationToken cancellationToken = default)
+    internal async Task<SnapshotInfo> RevertAsync(DomainRef domain, string? name, SnapshotRevertOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();

@@ -33,7 +33,7 @@ public static class Connecting
             .SetMinimumLevel(LogLevel.Information)
             .AddSimpleConsole(o => o.SingleLine = true));
         using var engine = SnapshotEngine.Connect(uri, loggerFactory);
-        Console.WriteLine($"connected to {engine.Connection.Uri}");
+        Console.WriteLine($"connected: {engine.GetVersions().HypervisorType}");
     }
     // end-snippet
 }

@@ -15,7 +15,7 @@ public static class Creating
         };
         // Reported every 250 ms while libvirt saves the memory (not at all for a quick snapshot).
         var progress = new Progress<SnapshotProgress>(p => Console.WriteLine($"{p.Phase}: {p.BytesDone} of {p.BytesTotal} bytes"));
-        var snapshot = await engine.CreateAsync(domain, options, progress);
+        var snapshot = await engine.Domain(domain).CreateAsync(options, progress);
         Console.WriteLine($"created {snapshot.Name}: {snapshot.State}, {snapshot.Location}, current: {snapshot.IsCurrent}");
         return snapshot;
     }
@@ -26,13 +26,13 @@ public static class Creating
         // External, disks only: vda goes on a new overlay, vdb is left out. The same request as
         // virt-snap snapshot-create-as DOMAIN nightly --disk-only --atomic
         //   --diskspec vda,file=/var/lib/libvirt/images/web1.nightly --diskspec vdb,snapshot=no
-        engine.CreateAsync(domain, new SnapshotCreateOptions
+        engine.Domain(domain).CreateAsync(new SnapshotCreateOptions
         {
             Name = "nightly",
             Disks =
             [
-                SnapshotEngine.ParseDiskSpec("vda,file=/var/lib/libvirt/images/web1.nightly"),
-                new DiskSpec("vdb", Snapshot: "no"),
+                DiskSpec.Parse("vda,file=/var/lib/libvirt/images/web1.nightly"),
+                DiskSpec.Excluded("vdb"),
             ],
             Modifiers = new SnapshotCreateModifiers { DiskOnly = true, Atomic = true },
         });
@@ -45,7 +45,7 @@ public static class Creating
         Console.Write(SnapshotEngine.BuildXml(new SnapshotCreateOptions
         {
             Name = "nightly",
-            Memory = SnapshotEngine.ParseMemorySpec("/var/lib/libvirt/images/web1.nightly.mem"),
+            Memory = MemorySpec.Parse("/var/lib/libvirt/images/web1.nightly.mem"),
         }));
     }
     // end-snippet
@@ -57,29 +57,22 @@ public static class Creating
         {
             Name = "pre-migration",
             // An instant snapshot is external with memory: the memory file is a new absolute path.
-            Memory = new MemorySpec("external", "/var/lib/libvirt/images/web1.pre-migration.mem"),
+            Memory = MemorySpec.External("/var/lib/libvirt/images/web1.pre-migration.mem"),
             // The disks go on overlays named like libvirt's (web1.qcow2 -> web1.pre-migration) unless
             // Disks says otherwise.
             Modifiers = new SnapshotCreateModifiers { Instant = true },
         };
 
-        // Raised once the guest runs again, milliseconds after the request and long before the
-        // memory is written: from here on, the guest may change; the snapshot will not.
-        void OnPoint(object? sender, SnapshotPoint point) =>
-            Console.WriteLine($"snapshot point {point.TakenAt:HH:mm:ss.fff}, guest paused {point.GuestPause.TotalMilliseconds:0} ms");
-
         var progress = new Progress<SnapshotProgress>(p =>
             Console.WriteLine($"memory: {p.BytesDone >> 20} of {p.BytesTotal >> 20} MiB"));
 
-        engine.SnapshotPointTaken += OnPoint;
-        try
+        return await engine.Domain(domain).CreateAsync(options with
         {
-            return await engine.CreateAsync(domain, options, progress, cancellationToken);
-        }
-        finally
-        {
-            engine.SnapshotPointTaken -= OnPoint;
-        }
+            // Called once the guest runs again, milliseconds after the request and long before the
+            // memory is written: from here on, the guest may change; the snapshot will not.
+            OnSnapshotPoint = point =>
+                Console.WriteLine($"snapshot point {point.TakenAt:HH:mm:ss.fff}, guest paused {point.GuestPause.TotalMilliseconds:0} ms"),
+        }, progress, cancellationToken);
     }
     // end-snippet
 }

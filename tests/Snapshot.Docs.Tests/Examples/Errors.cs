@@ -1,25 +1,24 @@
 using Snapshot.Engine;
-using Snapshot.Interop;
 
 namespace Snapshot.Docs.Tests.Examples;
 
 public static class Errors
 {
     // begin-snippet: errors
-    public static int Describe(SnapshotEngine engine, string domain, string snapshot)
+    public static async Task<SnapshotErrorKind?> DescribeAsync(SnapshotEngine engine, string domain, string snapshot)
     {
         try
         {
-            var s = engine.Get(domain, snapshot);
+            var s = await engine.Domain(domain).GetAsync(snapshot);
             Console.WriteLine($"{s.Name}: {s.State}");
-            return 0;
+            return null;
         }
-        catch (Exception e) when (e is SnapshotException or LibvirtException or OperationCanceledException or ArgumentException)
+        catch (SnapshotException e)
         {
-            // One classification for everything the engine throws; virt-snap's exit code is this number.
-            var kind = SnapshotEngine.Classify(e);
-            Console.WriteLine($"{kind}: {e.Message}");
-            return (int)kind;   // Failed 1, BadInput 2, NotFound 3, NotSupported 4, Cancelled 130
+            // One type for every failure; its Kind says which (a missing domain and a missing snapshot
+            // are both NotFound), and libvirt's own exception, when there was one, is the inner one.
+            Console.WriteLine($"{e.Kind}: {e.Message}");
+            return e.Kind;
         }
     }
     // end-snippet
@@ -29,20 +28,21 @@ public static class Errors
     {
         try
         {
-            await engine.RevertAsync(domain, snapshot, new SnapshotRevertOptions());
+            await engine.Domain(domain).RevertAsync(snapshot);
         }
-        catch (SnapshotNotFoundException e)       // libvirt's VIR_ERR_NO_DOMAIN_SNAPSHOT (DomainNotFoundException likewise)
+        catch (SnapshotException e) when (e.Kind == SnapshotErrorKind.NotFound)
         {
-            Console.WriteLine($"no such snapshot: {e.Message}");
+            Console.WriteLine($"no such domain or snapshot: {e.Message}");
         }
         catch (SnapshotException e) when (e.Kind == SnapshotErrorKind.BadInput)
         {
             // e.g. a disk-only snapshot asked to run without Force: nothing was touched.
             Console.WriteLine($"refused: {e.Message}");
         }
-        catch (LibvirtException e)
+        catch (SnapshotException e)
         {
-            Console.WriteLine($"libvirt: {e.Code} ({e.ErrorDomain}): {e.Message}");
+            // Failed, NotSupported, AlreadyExists, AccessDenied; libvirt's error, if any, is inside.
+            Console.WriteLine($"{e.Kind}: {e.Message} (cause: {e.InnerException?.GetType().Name ?? "none"})");
         }
     }
     // end-snippet

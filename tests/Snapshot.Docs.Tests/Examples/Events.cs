@@ -9,7 +9,7 @@ public static class Events
     public static async Task WatchAsync(SnapshotEngine engine, string domain, CancellationToken cancellationToken)
     {
         // Until cancelled (the loop then ends with OperationCanceledException). null: every domain.
-        await foreach (var e in engine.WatchEventsAsync(domain, cancellationToken))
+        await foreach (var e in engine.Domain(domain).WatchEventsAsync(cancellationToken))
             Console.WriteLine($"{e.Time:HH:mm:ss.fff} {e.DomainName}: {e.Type} {e.DetailName}");
     }
     // end-snippet
@@ -17,9 +17,9 @@ public static class Events
     // begin-snippet: subscribe
     public static IDisposable LogReverts(SnapshotEngine engine, string domain) =>
         // The handler runs on libvirt's event-loop thread: keep it short. Dispose to stop.
-        engine.Subscribe(domain, e =>
+        engine.Domain(domain).Subscribe(e =>
         {
-            if (e.DetailValue is DomainEventDefinedDetail.FromSnapshot)
+            if (e.Detail is LifecycleEventDetail.DefinedFromSnapshot)
                 Console.WriteLine($"{e.DomainName} was reverted to a snapshot");
             else
                 Console.WriteLine(e);   // event 'lifecycle' for domain 'web1': Suspended Paused

@@ -9,7 +9,7 @@ public static class Reverting
     {
         // Internal snapshots go through libvirt; external ones (which libvirt 9.0 refuses) through
         // the engine's own sequence. The call is the same.
-        var reverted = await engine.RevertAsync(domain, snapshot, new SnapshotRevertOptions
+        var reverted = await engine.Domain(domain).RevertAsync(snapshot, new SnapshotRevertOptions
         {
             Target = RevertTarget.Running,   // AsSnapshot (default), Running or Paused
             Force = false,                   // true: accept an ABI change, or boot a disk-only snapshot
@@ -24,6 +24,6 @@ public static class Reverting
     public static Task DeleteBranchAsync(SnapshotEngine engine, string domain, string snapshot) =>
         // Snapshot (default): this one, children re-parented; Children: with all below it;
         // ChildrenOnly: all below it. MetadataOnly: libvirt's record only, files stay.
-        engine.DeleteAsync(domain, snapshot, new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
+        engine.Domain(domain).DeleteAsync(snapshot, new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
     // end-snippet
 }

@@ -28,7 +28,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
     private async Task<SnapshotException> Refused(SnapshotCreateOptions request, SnapshotErrorKind kind)
     {
         using var engine = new SnapshotEngine(Guest.Connection);
-        var e = await engine.Invoking(x => x.CreateAsync(Guest.DomainName, request)).Should().ThrowAsync<SnapshotException>();
+        var e = await engine.Domain(Guest.DomainName).Invoking(x => x.CreateAsync(request)).Should().ThrowAsync<SnapshotException>();
         e.Which.Kind.Should().Be(kind);
         return e.Which;
     }
@@ -90,7 +90,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         {
             var e = await Refused(InstantRequest("xbzrle", Path.Combine(Guest.Directory, "xbzrle.mem")), SnapshotErrorKind.NotSupported);
             e.Message.Should().Contain("xbzrle").And.Contain("migrate-set-capabilities");
-            SnapshotEngine.Classify(e).Should().Be(SnapshotErrorKind.NotSupported);
+            Kinds.Of(e).Should().Be(SnapshotErrorKind.NotSupported);
         }
         finally
         {
@@ -135,19 +135,20 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         using var engine = new SnapshotEngine(Guest.Connection);
         using var cts = new CancellationTokenSource();
         var taken = false;
-        engine.SnapshotPointTaken += (_, _) =>
-        {
-            taken = true;
-            cts.Cancel();
-        };
         var mark = Guest.Mark();
 
-        var e = await engine.Invoking(x => x.CreateAsync(Guest.DomainName,
-                InstantRequest("cancelled", file, new DiskSpec("vda", "external", null, null, overlay)), null, cts.Token))
+        var request = InstantRequest("cancelled", file, new DiskSpec("vda", "external", null, null, overlay)) with
+        {
+            OnSnapshotPoint = _ =>
+            {
+                taken = true;
+                cts.Cancel();
+            },
+        };
+        var e = await engine.Domain(Guest.DomainName).Invoking(x => x.CreateAsync(request, null, cts.Token))
             .Should().ThrowAsync<OperationCanceledException>();
 
         taken.Should().BeTrue();
-        SnapshotEngine.Classify(e.Which).Should().Be(SnapshotErrorKind.Cancelled);
         e.Which.Message.Should().Contain("was cancelled while writing the guest's memory")
             .And.Contain($"the disks now run on overlays vda: {overlay} (backing {active})")
             .And.Contain("no snapshot was recorded").And.Contain("was deleted");

@@ -30,21 +30,26 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         TimeSpan pointSeenAt = default;
         Task<SnapshotInfo>? create = null;
         var createDoneAtEvent = true;
-        engine.SnapshotPointTaken += (_, p) =>
+        var request = InstantRequest("inst & 'one'", memoryFile) with
         {
-            point = p;
-            pointSeenAt = clock.Elapsed;
-            createDoneAtEvent = create?.IsCompleted ?? false;
+            OnSnapshotPoint = p =>
+            {
+                point = p;
+                pointSeenAt = clock.Elapsed;
+                createDoneAtEvent = create?.IsCompleted ?? false;
+                // A caller's bug must not stop the snapshot: the engine logs it and goes on.
+                throw new InvalidOperationException("the caller's callback failed");
+            },
         };
         var progress = new List<SnapshotProgress>();
 
         var before = guest.LatestSequence();
         clock.Restart();
-        create = engine.CreateAsync(guest.DomainName, InstantRequest("inst & 'one'", memoryFile), new SyncProgress(progress.Add));
+        create = engine.Domain(guest.DomainName).CreateAsync(request, new SyncProgress(progress.Add));
         var info = await create;
         var total = clock.Elapsed;
 
-        point.Should().NotBeNull("SnapshotPointTaken is raised before the memory write ends");
+        point.Should().NotBeNull("OnSnapshotPoint is called before the memory write ends");
         createDoneAtEvent.Should().BeFalse();
         output.WriteLine($"point taken {(point!.TakenAt - point.RequestedAt).TotalMilliseconds:0.0} ms after the request, " +
             $"event at {pointSeenAt.TotalMilliseconds:0} ms, guest paused {point.GuestPause.TotalMilliseconds:0.0} ms, create done {total.TotalMilliseconds:0} ms");

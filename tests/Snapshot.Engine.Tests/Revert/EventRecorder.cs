@@ -8,15 +8,14 @@ internal sealed class EventRecorder : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    // The iterator subscribes during its first MoveNextAsync, which runs before PumpAsync first yields,
-    // so the subscription exists when the constructor returns.
-    public EventRecorder(SnapshotEngine engine, string domain) => _pump = PumpAsync(engine, domain);
+    // WatchEventsAsync registers when it is called, so the subscription exists when the constructor returns.
+    public EventRecorder(SnapshotEngine engine, string domain) => _pump = PumpAsync(engine.Domain(domain).WatchEventsAsync(_stop.Token));
 
-    private async Task PumpAsync(SnapshotEngine engine, string domain)
+    private async Task PumpAsync(IAsyncEnumerable<LifecycleEvent> events)
     {
         try
         {
-            await foreach (var e in engine.WatchEventsAsync(domain, _stop.Token))
+            await foreach (var e in events)
             {
                 lock (_gate)
                     _events.Add($"{e.Type} {e.DetailName}");

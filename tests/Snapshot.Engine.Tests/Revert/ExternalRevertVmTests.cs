@@ -34,7 +34,7 @@ public sealed class ExternalRevertVmTests
 
         // The old process may still print a line (always ahead of s1) between the mark and its end.
         var mark = guest.Mark();
-        var reverted = await engine.RevertAsync(guest.DomainName, "s1", new SnapshotRevertOptions());
+        var reverted = await engine.Domain(guest.DomainName).RevertAsync("s1");
         reverted.Name.Should().Be("s1");
         (await guest.WaitForSequenceAfterAsync(mark, s => s <= seq1 + 1, Timeout)).Should().Be(seq1 + 1);
         Virsh.CurrentName(guest.DomainName).Should().Be("s1");
@@ -43,7 +43,7 @@ public sealed class ExternalRevertVmTests
 
         // From here the guest is paused before the mark, so only the reverted guest prints after it.
         mark = await PauseAndMarkAsync(guest, events);
-        await engine.RevertAsync(guest.DomainName, "s2", new SnapshotRevertOptions());
+        await engine.Domain(guest.DomainName).RevertAsync("s2");
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq2 + 1);
         Virsh.CurrentName(guest.DomainName).Should().Be("s2");
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
@@ -51,10 +51,10 @@ public sealed class ExternalRevertVmTests
         layerOnS2.Should().EndWith(".s2-revert-1.qcow2");
 
         mark = await PauseAndMarkAsync(guest, events);
-        await engine.RevertAsync(guest.DomainName, "s1", new SnapshotRevertOptions { DiscardDescendants = true });
+        await engine.Domain(guest.DomainName).RevertAsync("s1", new SnapshotRevertOptions { DiscardDescendants = true });
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal(RunningToRunning, "paused to running is a new process too");
-        engine.List(guest.DomainName, new SnapshotListFilter()).Select(s => s.Name).Should().Equal("s1");
+        (await engine.Domain(guest.DomainName).ListAsync()).Select(s => s.Name).Should().Equal("s1");
         File.Exists(Path.Combine(dir, "s2.mem")).Should().BeFalse("only the discarded s2 used it");
         File.Exists(Path.Combine(dir, "s2.qcow2")).Should().BeFalse("only the discarded s2 used it");
         File.Exists(layerOnS2).Should().BeFalse("it was a revert layer nothing names any more");
@@ -98,7 +98,7 @@ public sealed class ExternalRevertVmTests
         // guest was stopped, and the guest comes back on its previous disks.
         var disks = ActiveDisk(guest);
         CorruptStream(memory);
-        var failing = () => engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        var failing = () => engine.Domain(name).RevertAsync("p1");
         (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("defined again on its previous disks");
         File.Copy(intact, memory, overwrite: true);
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
@@ -108,32 +108,32 @@ public sealed class ExternalRevertVmTests
         await guest.WaitForSequenceAfterAsync(guest.Mark(), _ => true, TimeSpan.FromSeconds(60));
 
         // running -> paused
-        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
+        await engine.Domain(name).RevertAsync("p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
         guest.Domain.GetState().State.Should().Be(DomainState.Paused);
         (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot", "Started FromSnapshot", "Suspended FromSnapshot");
         // paused -> running (a new QEMU process: stopped and started, not resumed)
         var mark = guest.Mark();
-        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        await engine.Domain(name).RevertAsync("p1");
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         // running -> shut off (disk-only snapshot, as it was taken: defined only)
-        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions());
+        await engine.Domain(name).RevertAsync("d1");
         guest.Domain.GetState().State.Should().Be(DomainState.Shutoff);
         (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
         Virsh.CurrentName(name).Should().Be("d1");
         // shut off -> paused
-        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
+        await engine.Domain(name).RevertAsync("p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
         guest.Domain.GetState().State.Should().Be(DomainState.Paused);
         (await events.TakeAsync()).Should().Equal("Defined FromSnapshot", "Started FromSnapshot", "Suspended FromSnapshot");
         // paused -> shut off, then shut off -> running
-        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions());
+        await engine.Domain(name).RevertAsync("d1");
         (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
         mark = guest.Mark();
-        await engine.RevertAsync(name, "p1", new SnapshotRevertOptions());
+        await engine.Domain(name).RevertAsync("p1");
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal("Defined FromSnapshot", "Started FromSnapshot");
         // disk-only to running with --force: a fresh boot from its disks
-        await engine.RevertAsync(name, "d1", new SnapshotRevertOptions { Target = RevertTarget.Running, Force = true });
+        await engine.Domain(name).RevertAsync("d1", new SnapshotRevertOptions { Target = RevertTarget.Running, Force = true });
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
@@ -146,7 +146,7 @@ public sealed class ExternalRevertVmTests
         breakIt();
         try
         {
-            var revert = () => engine.RevertAsync(guest.DomainName, snapshot, options);
+            var revert = () => engine.Domain(guest.DomainName).RevertAsync(snapshot, options);
             (await revert.Should().ThrowAsync<SnapshotException>()).Which.Should().Match<SnapshotException>(e => e.Kind == kind && e.Message.Contains(says));
         }
         finally

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Snapshot.Cli.Common;
 using Snapshot.Cli.Output;
-using Snapshot.Interop;
+using Snapshot.Engine;
 using P = Snapshot.Cli.Commands.Event.EventCommandParser;
 
 namespace Snapshot.Cli.Commands.Event;
@@ -81,7 +81,7 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
         string? end = null;
         try
         {
-            await foreach (var e in engine.WatchEventsAsync(domain, linked.Token))
+            await foreach (var e in domain is null ? engine.WatchEventsAsync(linked.Token) : engine.DomainFromOperand(domain).WatchEventsAsync(linked.Token))
             {
                 Print(ctx, e, timestamp);
                 count++;
@@ -110,13 +110,13 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
         return count > 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private static void Print(CommandContext ctx, DomainLifecycleEvent e, bool timestamp)
+    private static void Print(CommandContext ctx, LifecycleEvent e, bool timestamp)
     {
         if (ctx.Json)
         {
             var (typeName, detailName) = Names(e);
             ctx.WriteJson(
-                new EventJson(e.DomainName, e.DomainUuid, typeName, detailName, (int)e.Type, e.Detail, e.Time.ToString("O", CultureInfo.InvariantCulture)),
+                new EventJson(e.DomainName, e.DomainUuid, typeName, detailName, (int)e.Type, e.DetailCode, e.Time.ToString("O", CultureInfo.InvariantCulture)),
                 CliJsonContext.Default.EventJson);
         }
         else
@@ -128,19 +128,19 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
     }
 
     /// <summary>virsh's line for a lifecycle event, with virTimeStringNowRaw's prefix when asked.</summary>
-    internal static string Format(DomainLifecycleEvent e, bool timestamp)
+    internal static string Format(LifecycleEvent e, bool timestamp)
     {
         var (typeName, detailName) = Names(e);
         var prefix = timestamp ? VirshFormat.EventTimestamp(e.Time) + ": " : "";
         return $"{prefix}event 'lifecycle' for domain '{e.DomainName}': {typeName} {detailName}\n";
     }
 
-    private static (string Type, string Detail) Names(DomainLifecycleEvent e)
+    private static (string Type, string Detail) Names(LifecycleEvent e)
     {
         var type = (int)e.Type;
         var typeName = type >= 0 && type < TypeNames.Length ? TypeNames[type] : "unknown";
-        var detailName = type >= 0 && type < DetailNames.Length && e.Detail >= 0 && e.Detail < DetailNames[type].Length
-            ? DetailNames[type][e.Detail]
+        var detailName = type >= 0 && type < DetailNames.Length && e.DetailCode >= 0 && e.DetailCode < DetailNames[type].Length
+            ? DetailNames[type][e.DetailCode]
             : "unknown";
         return (typeName, detailName);
     }

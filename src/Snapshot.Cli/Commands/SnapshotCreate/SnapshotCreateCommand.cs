@@ -22,7 +22,7 @@ internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptio
 
         using var engine = ctx.Connect();
         var xml = file is null ? "<domainsnapshot/>" : ReadXml(file);
-        var created = await CreateRunner.RunAsync(ctx, engine, progress => engine.CreateFromXmlAsync(domain, xml, modifiers, progress, ct));
+        var created = await CreateRunner.RunAsync(ctx, (progress, _) => engine.DomainFromOperand(domain).CreateFromXmlAsync(xml, modifiers, progress, ct));
 
         ctx.WriteJson(SnapshotJson.From(created), CliJsonContext.Default.SnapshotJson);
         ctx.PrintExtra(file is null ? $"Domain snapshot {created.Name} created" : $"Domain snapshot {created.Name} created from '{file}'");

@@ -22,8 +22,8 @@ internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOpt
         {
             Name = values["name"],
             Description = values["description"],
-            Memory = memSpec is null ? null : SnapshotEngine.ParseMemorySpec(memSpec),
-            Disks = diskSpecs.ConvertAll(SnapshotEngine.ParseDiskSpec),
+            Memory = memSpec is null ? null : MemorySpec.Parse(memSpec),
+            Disks = diskSpecs.ConvertAll(s => DiskSpec.Parse(s)),
             Modifiers = modifiers,
         };
 
@@ -35,7 +35,7 @@ internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOpt
             return ExitCodes.Success;
         }
 
-        var created = await CreateRunner.RunAsync(ctx, engine, progress => engine.CreateAsync(domain, options, progress, ct));
+        var created = await CreateRunner.RunAsync(ctx, (progress, onPoint) => engine.DomainFromOperand(domain).CreateAsync(options with { OnSnapshotPoint = onPoint }, progress, ct));
         ctx.WriteJson(SnapshotJson.From(created), CliJsonContext.Default.SnapshotJson);
         ctx.PrintExtra($"Domain snapshot {created.Name} created");
         return ExitCodes.Success;

@@ -9,7 +9,7 @@ namespace Snapshot.Cli.Commands.SnapshotCurrent;
 internal sealed class SnapshotCurrentCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-current")
 {
-    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
@@ -21,23 +21,23 @@ internal sealed class SnapshotCurrentCommand(ParseResult parseResult, GlobalOpti
         using var engine = ctx.Connect(readOnly: setName is null && !secure);
         if (setName is not null)
         {
-            var made = engine.SetCurrent(domain, setName);
+            var made = await engine.DomainFromOperand(domain).SetCurrentAsync(setName, ct);
             ctx.WriteJson(SnapshotJson.From(made), CliJsonContext.Default.SnapshotJson);
             ctx.PrintExtra($"Snapshot {setName} set as current");
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
 
         if (nameOnly)
         {
-            var current = engine.GetCurrent(domain) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
+            var current = await engine.DomainFromOperand(domain).GetCurrentAsync(ct) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
             ctx.WriteJson(new NameJson(current.Name), CliJsonContext.Default.NameJson);
             ctx.Print(current.Name);
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
 
-        var xml = engine.GetCurrentXml(domain, secure) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
-        ctx.WriteJson(new XmlJson(ctx.Json ? engine.GetCurrent(domain)?.Name : null, xml), CliJsonContext.Default.XmlJson);
+        var xml = await engine.DomainFromOperand(domain).GetCurrentXmlAsync(secure, ct) ?? throw CliErrors.NotFound($"domain '{domain}' has no current snapshot");
+        ctx.WriteJson(new XmlJson(ctx.Json ? (await engine.DomainFromOperand(domain).GetCurrentAsync(ct))?.Name : null, xml), CliJsonContext.Default.XmlJson);
         ctx.Print(xml);
-        return Task.FromResult(ExitCodes.Success);
+        return ExitCodes.Success;
     }
 }

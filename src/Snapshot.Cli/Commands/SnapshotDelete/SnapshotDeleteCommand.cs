@@ -26,8 +26,8 @@ internal sealed class SnapshotDeleteCommand(ParseResult parseResult, GlobalOptio
         var options = new SnapshotDeleteOptions(mode, ParseResult.GetValue(P.Metadata));
 
         using var engine = ctx.Connect();
-        var name = target.Resolve(engine);
-        await engine.DeleteAsync(domain, name, options, ct);
+        var name = await target.ResolveAsync(engine, ct);
+        await engine.DomainFromOperand(domain).DeleteAsync(name, options, ct);
 
         ctx.WriteJson(new DeletedJson(name, ModeName(mode), options.MetadataOnly), CliJsonContext.Default.DeletedJson);
         ctx.PrintExtra(mode == SnapshotDeleteMode.ChildrenOnly

@@ -9,7 +9,7 @@ namespace Snapshot.Cli.Commands.SnapshotDumpXml;
 internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-dumpxml")
 {
-    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
@@ -18,7 +18,7 @@ internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOpti
         var xpath = xpathText is null ? null : VirshXPath.Compile(xpathText);
 
         using var engine = ctx.Connect(readOnly: !ParseResult.GetValue(P.SecurityInfo));
-        var xml = engine.GetXml(domain, name, ParseResult.GetValue(P.SecurityInfo));
+        var xml = await engine.DomainFromOperand(domain).GetXmlAsync(name, ParseResult.GetValue(P.SecurityInfo), ct);
         if (xpath is not null)
         {
             // As virsh, --wrap means nothing without --xpath.
@@ -28,11 +28,11 @@ internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOpti
                 new XPathJson(name, xpath.Expression, nodes.ConvertAll(n => LibxmlDump.Dump(n)), wrap ? LibxmlDump.DumpWrapped(nodes) : null),
                 CliJsonContext.Default.XPathJson);
             ctx.Print(VirshXPath.Format(nodes, wrap));
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
 
         ctx.WriteJson(new XmlJson(name, xml), CliJsonContext.Default.XmlJson);
         ctx.Print(xml);
-        return Task.FromResult(ExitCodes.Success);
+        return ExitCodes.Success;
     }
 }

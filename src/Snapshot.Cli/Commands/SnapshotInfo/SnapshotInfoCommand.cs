@@ -11,14 +11,14 @@ namespace Snapshot.Cli.Commands.SnapshotInfo;
 internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-info")
 {
-    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
         var domain = target.Domain;
 
         using var engine = ctx.Connect(readOnly: true);
-        var name = target.Resolve(engine);
-        var details = engine.GetInfo(domain, name);
+        var name = await target.ResolveAsync(engine, ct);
+        var details = await engine.DomainFromOperand(domain).GetDetailsAsync(name, ct);
         var s = details.Snapshot;
 
         ctx.WriteJson(new SnapshotInfoJson(SnapshotJson.From(s), details.Children, details.Descendants, details.HasMetadata), CliJsonContext.Default.SnapshotInfoJson);
@@ -34,7 +34,7 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         Line(sb, "Descendants:", details.Descendants.ToString(CultureInfo.InvariantCulture));
         Line(sb, "Metadata:", VirshFormat.YesNo(details.HasMetadata));
         ctx.Print(sb.ToString());
-        return Task.FromResult(ExitCodes.Success);
+        return ExitCodes.Success;
     }
 
     private static void Line(StringBuilder sb, string label, string value) => sb.Append(label.PadRight(15)).Append(' ').Append(value).Append('\n');

@@ -10,7 +10,7 @@ namespace Snapshot.Cli.Commands.SnapshotList;
 internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-list")
 {
-    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
@@ -71,23 +71,23 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
         if (tree && !ctx.Json)
         {
             // A tree needs names and parents only: no XML description per snapshot.
-            var links = engine.ListLinks(domain, filter);
-            return Task.FromResult(PrintTree(ctx, engine, domain, from, current, topological,
-                (topological ? links.ToList() : VirshFormat.SortByName(links)).ConvertAll(l => (l.Name, l.Parent))));
+            var links = await engine.DomainFromOperand(domain).ListLinksAsync(filter, ct);
+            return await PrintTreeAsync(ctx, engine, domain, from, current, topological,
+                (topological ? links.ToList() : VirshFormat.SortByName(links)).ConvertAll(l => (l.Name, l.Parent)), ct);
         }
 
-        var listed = engine.List(domain, filter);
+        var listed = await engine.DomainFromOperand(domain).ListAsync(filter, ct);
         var snapshots = topological ? listed.ToList() : VirshFormat.SortByName(listed);
 
         if (ctx.Json)
         {
             ctx.WriteJson(snapshots.ConvertAll(SnapshotJson.From), CliJsonContext.Default.ListSnapshotJson);
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
 
         if (tree)
         {
-            return Task.FromResult(PrintTree(ctx, engine, domain, from, current, topological, snapshots.ConvertAll(s => (s.Name, s.Parent))));
+            return await PrintTreeAsync(ctx, engine, domain, from, current, topological, snapshots.ConvertAll(s => (s.Name, s.Parent)), ct);
         }
 
         if (names)
@@ -97,7 +97,7 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
                 ctx.Print(s.Name + "\n");
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
 
         var table = parent
@@ -117,16 +117,16 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
         }
 
         ctx.Print(table.Render(header: !ctx.Quiet));
-        return Task.FromResult(ExitCodes.Success);
+        return ExitCodes.Success;
     }
 
-    private static int PrintTree(CommandContext ctx, SnapshotEngine engine, string domain, string? from, bool current, bool topological,
-        List<(string Name, string? Parent)> items)
+    private static async Task<int> PrintTreeAsync(CommandContext ctx, SnapshotEngine engine, string domain, string? from, bool current, bool topological,
+        List<(string Name, string? Parent)> items, CancellationToken ct)
     {
         // With --from (or --current), the starting snapshot heads the tree.
         if (from is not null || current)
         {
-            var start = from ?? SnapshotLookup.CurrentName(engine, domain);
+            var start = from ?? await SnapshotLookup.CurrentNameAsync(engine, domain, ct);
             items.Add((start, null));
             if (!topological)
             {

@@ -9,16 +9,16 @@ namespace Snapshot.Cli.Commands.SnapshotParent;
 internal sealed class SnapshotParentCommand(ParseResult parseResult, GlobalOptions globals)
     : CliCommand(parseResult, globals, "snapshot-parent")
 {
-    protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
+    protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
         var domain = target.Domain;
 
         using var engine = ctx.Connect(readOnly: true);
-        var name = target.Resolve(engine);
-        var parent = engine.GetParent(domain, name) ?? throw CliErrors.NotFound($"snapshot '{name}' has no parent");
+        var name = await target.ResolveAsync(engine, ct);
+        var parent = await engine.DomainFromOperand(domain).GetParentAsync(name, ct) ?? throw CliErrors.NotFound($"snapshot '{name}' has no parent");
         ctx.WriteJson(new NameJson(parent.Name), CliJsonContext.Default.NameJson);
         ctx.Print(parent.Name);
-        return Task.FromResult(ExitCodes.Success);
+        return ExitCodes.Success;
     }
 }

@@ -34,7 +34,8 @@ internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptio
         };
 
         using var engine = ctx.Connect();
-        var reverted = await engine.RevertAsync(domain, name, options, ct);
+        var target = engine.DomainFromOperand(domain);
+        var reverted = await (name is null ? target.RevertToCurrentAsync(options, ct) : target.RevertAsync(name, options, ct));
         ctx.WriteJson(SnapshotJson.From(reverted), CliJsonContext.Default.SnapshotJson);
         ctx.PrintExtra($"Domain snapshot {reverted.Name} reverted\n");
         return ExitCodes.Success;

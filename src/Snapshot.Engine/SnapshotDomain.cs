@@ -1,0 +1,149 @@
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// One domain's snapshots, from <see cref="SnapshotEngine.Domain(string)"/> and its overloads. A value: it holds no
+/// libvirt handle and needs no disposing; the domain is looked up at each call.
+/// </summary>
+public sealed class SnapshotDomain : ISnapshotDomain
+{
+    private readonly SnapshotEngine _engine;
+    private readonly DomainRef _domain;
+
+    internal SnapshotDomain(SnapshotEngine engine, DomainRef domain)
+    {
+        _engine = engine;
+        _domain = domain;
+    }
+
+    /// <summary>How the domain was named: its name, UUID, ID or virsh operand.</summary>
+    public override string ToString() => _domain.Text;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SnapshotInfo>> ListAsync(SnapshotListFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.List(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SnapshotLink>> ListLinksAsync(SnapshotListFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.ListLinks(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.Get(_domain, name), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo?> FindAsync(string name, CancellationToken cancellationToken = default) =>
+        Read(() =>
+        {
+            using var dom = _engine.Domain(_domain);
+            LibvirtDomainSnapshot snapshot;
+            try
+            {
+                snapshot = SnapshotEngine.Lookup(dom, name);
+            }
+            catch (SnapshotNotFoundException)
+            {
+                return null;
+            }
+            using (snapshot)
+                return (SnapshotInfo?)SnapshotEngine.Describe(snapshot);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.GetInfo(_domain, name), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo?> GetCurrentAsync(CancellationToken cancellationToken = default) =>
+        Read(() => _engine.GetCurrent(_domain), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo?> GetParentAsync(string name, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.GetParent(_domain, name), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> GetXmlAsync(string name, bool securityInfo = false, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.GetXml(_domain, name, securityInfo), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string?> GetCurrentXmlAsync(bool securityInfo = false, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.GetCurrentXml(_domain, securityInfo), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> SetCurrentAsync(string name, CancellationToken cancellationToken = default) =>
+        Read(() => _engine.SetCurrent(_domain, name), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> CreateAsync(SnapshotCreateOptions options, IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Write(() => _engine.CreateAsync(_domain, options, progress, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> CreateFromXmlAsync(string snapshotXml, SnapshotCreateModifiers? modifiers = null, IProgress<SnapshotProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Write(() => _engine.CreateFromXmlAsync(_domain, snapshotXml, modifiers ?? new SnapshotCreateModifiers(), progress, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> RevertAsync(string name, SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Write(() => _engine.RevertAsync(_domain, name, options ?? new SnapshotRevertOptions(), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<SnapshotInfo> RevertToCurrentAsync(SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default) =>
+        Write(() => _engine.RevertAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken));
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default) =>
+        Write(async () =>
+        {
+            await _engine.DeleteAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task SuspendAsync(CancellationToken cancellationToken = default) =>
+        Read(() =>
+        {
+            using var dom = _engine.Domain(_domain);
+            dom.Suspend();
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ResumeAsync(CancellationToken cancellationToken = default) =>
+        Read(() =>
+        {
+            using var dom = _engine.Domain(_domain);
+            dom.Resume();
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<LifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken = default)
+    {
+        _engine.ThrowIfDisposed();
+        return SnapshotEngine.Boundary(() => _engine.Watch(_domain, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(Action<LifecycleEvent> handler)
+    {
+        _engine.ThrowIfDisposed();
+        return SnapshotEngine.Boundary(() => _engine.Subscribe(_domain, handler));
+    }
+
+    // libvirt's calls block; they run off the caller's thread, and the token stops the wait.
+    private Task<T> Read<T>(Func<T> body, CancellationToken cancellationToken)
+    {
+        _engine.ThrowIfDisposed();
+        return SnapshotEngine.BoundaryAsync(() => Task.Run(body, cancellationToken).WaitAsync(cancellationToken));
+    }
+
+    private Task<T> Write<T>(Func<Task<T>> body)
+    {
+        _engine.ThrowIfDisposed();
+        return SnapshotEngine.BoundaryAsync(body);
+    }
+}
