@@ -39,6 +39,9 @@ public sealed class ErrorTests(TestNode node) : IClassFixture<TestNode>
         { "snapshot-create-as demo --memspec bad=1", 2, "error: unable to parse memspec: bad=1" },
         { "snapshot-create-as demo --diskspec vda,bad=1", 2, "error: unable to parse diskspec: vda,bad=1" },
         { "snapshot-create-as demo --instant", 2, "error: --instant needs a memory file" },
+        // The engine names its options in the library's words; the CLI's message names its flags.
+        { "snapshot-create-as demo --instant --disk-only --memspec /tmp/i.mem", 2, "error: --instant cannot go with --disk-only: " },
+        { "snapshot-create-as demo --live --disk-only", 2, "error: --live applies to snapshots with memory; it cannot go with --disk-only\n" },
         { "snapshot-create demo --xmlfile /nonexistent/snap.xml", 2, "error: Failed to open file '/nonexistent/snap.xml': No such file or directory" },
         { "event --domain demo", 2, "error: one of --list, --all, or --event <type> is required" },
         { "event --event reboot", 2, "error: unknown event type reboot" },

@@ -73,7 +73,7 @@ public sealed class ExternalRevertPreflightTests : IDisposable
     public void Running_a_disk_only_snapshot_needs_force(RevertTarget target)
     {
         var decide = () => ExternalRevertPreflight.Decide("s1", "disk-snapshot", false, new SnapshotRevertOptions { Target = target });
-        decide.Should().Throw<SnapshotException>().Where(e => e.Kind == SnapshotErrorKind.BadInput && e.Message.Contains("--force") && e.Message.Contains("disk-only"));
+        decide.Should().Throw<SnapshotException>().Where(e => e.Kind == SnapshotErrorKind.BadInput && e.Message.Contains("pass Force") && e.Message.Contains("disk-only"));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class ExternalRevertPreflightTests : IDisposable
         File.WriteAllText(Frozen, "x");
         var xml = SnapshotXml("disk-snapshot", null, Frozen, domainType: "kvm");
         ((Action)(() => Check(xml))).Should().Throw<SnapshotException>()
-            .Where(e => e.Kind == SnapshotErrorKind.BadInput && e.Message.Contains("ABI") && e.Message.Contains("--force"));
+            .Where(e => e.Kind == SnapshotErrorKind.BadInput && e.Message.Contains("ABI") && e.Message.Contains("pass Force"));
         Check(xml, new SnapshotRevertOptions { Force = true }).Start.Should().Be(RevertStart.DefineOnly);
         Check(xml, state: DomainState.Shutoff).Start.Should().Be(RevertStart.DefineOnly);
     }

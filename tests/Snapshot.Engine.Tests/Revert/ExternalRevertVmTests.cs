@@ -90,7 +90,7 @@ public sealed class ExternalRevertVmTests
             () => Truncate(memory), () => File.Copy(intact, memory, overwrite: true));
         await ExpectRefusalAsync(guest, engine, "p1", new SnapshotRevertOptions(), SnapshotErrorKind.NotFound, "frozen image",
             () => File.Move(guest.DiskPath, guest.DiskPath + ".away"), () => File.Move(guest.DiskPath + ".away", guest.DiskPath));
-        await ExpectRefusalAsync(guest, engine, "d1", new SnapshotRevertOptions { Target = RevertTarget.Running }, SnapshotErrorKind.BadInput, "--force",
+        await ExpectRefusalAsync(guest, engine, "d1", new SnapshotRevertOptions { Target = RevertTarget.Running }, SnapshotErrorKind.BadInput, "pass Force",
             () => { }, () => { });
         (await events.TakeAsync()).Should().BeEmpty("nothing was touched");
 
