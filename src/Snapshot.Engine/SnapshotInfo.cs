@@ -12,10 +12,10 @@ public enum SnapshotLocation
 
 /// <summary>One disk of a snapshot, as its XML describes it.</summary>
 /// <param name="Name">The target (e.g. <c>vda</c>) or source path libvirt names the disk by.</param>
-/// <param name="Snapshot">libvirt's mode: <c>internal</c>, <c>external</c>, <c>no</c> or <c>manual</c>.</param>
+/// <param name="Snapshot">What the snapshot did with the disk (null when libvirt did not say).</param>
 /// <param name="Driver">The image format of the snapshot file, e.g. <c>qcow2</c>.</param>
 /// <param name="File">The overlay file that external snapshots create (the new active layer).</param>
-public sealed record SnapshotDisk(string Name, string? Snapshot, string? Driver, string? File);
+public sealed record SnapshotDisk(string Name, SnapshotMode? Snapshot, string? Driver, string? File);
 
 /// <summary>A snapshot as libvirt describes it, parsed once from its XML.</summary>
 public sealed record SnapshotInfo
@@ -30,7 +30,7 @@ public sealed record SnapshotInfo
     public string? Description { get; init; }
 
     /// <summary>libvirt's state word: <c>running</c>, <c>paused</c>, <c>shutoff</c>, <c>disk-snapshot</c>, ...</summary>
-    public required string State { get; init; }
+    public required SnapshotState State { get; init; }
 
     /// <summary>When the snapshot was taken, in seconds since the epoch as libvirt stores it.</summary>
     public required long CreationTimeUnix { get; init; }
@@ -48,7 +48,7 @@ public sealed record SnapshotInfo
     public required SnapshotLocation Location { get; init; }
 
     /// <summary>libvirt's memory mode: <c>internal</c>, <c>external</c> or <c>no</c>; null when the XML has no memory element.</summary>
-    public string? MemorySnapshot { get; init; }
+    public SnapshotMode? MemorySnapshot { get; init; }
 
     /// <summary>The memory file of an external snapshot with memory.</summary>
     public string? MemoryFile { get; init; }
@@ -60,7 +60,7 @@ public sealed record SnapshotInfo
     public bool HasDomainDefinition { get; init; }
 
     /// <summary>True when the snapshot was made with disk-only (state <c>disk-snapshot</c>).</summary>
-    public bool IsDiskOnly => State == "disk-snapshot";
+    public bool IsDiskOnly => State == SnapshotState.DiskSnapshot;
 }
 
 /// <summary>What <c>snapshot-info</c> shows beyond the snapshot's own XML.</summary>

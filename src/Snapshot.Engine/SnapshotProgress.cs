@@ -1,10 +1,10 @@
 namespace Snapshot.Engine;
 
 /// <summary>Progress of a long snapshot operation (a memory write).</summary>
-/// <param name="Phase">What is going on, e.g. <c>memory</c>.</param>
+/// <param name="Phase">What is going on.</param>
 /// <param name="BytesDone">Bytes written so far.</param>
 /// <param name="BytesTotal">Bytes expected in all (0 while unknown).</param>
-public sealed record SnapshotProgress(string Phase, long BytesDone, long BytesTotal);
+public sealed record SnapshotProgress(SnapshotPhase Phase, long BytesDone, long BytesTotal);
 
 /// <summary>The moment an instant snapshot captured the guest, told as soon as it is taken.</summary>
 /// <param name="Domain">The domain.</param>

@@ -20,7 +20,7 @@ public sealed class ClassicSnapshotVmTests
         var snapshot = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions { Name = "internal" });
         var after = guest.LatestSequence();
         snapshot.Location.Should().Be(SnapshotLocation.Internal);
-        snapshot.State.Should().Be("running");
+        snapshot.State.Should().Be(SnapshotState.Running);
 
         await guest.WaitForSequenceAsync(s => s > after + 10, Wait);
         var mark = guest.Mark();
@@ -48,19 +48,19 @@ public sealed class ClassicSnapshotVmTests
         var full = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions
         {
             Name = "full",
-            Memory = new MemorySpec("external", memory),
-            Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay1)],
+            Memory = new MemorySpec(SnapshotMode.External, memory),
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, overlay1)],
         });
         var diskOnly = await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions
         {
             Name = "disk-only",
-            Disks = [new DiskSpec("vda", "external", "qcow2", null, overlay2)],
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, overlay2)],
             Modifiers = new SnapshotCreateModifiers { DiskOnly = true, Atomic = true },
         });
 
         full.Location.Should().Be(SnapshotLocation.External);
         full.MemoryFile.Should().Be(memory);
-        full.Disks.Should().ContainSingle(d => d.Name == "vda" && d.File == overlay1 && d.Snapshot == "external");
+        full.Disks.Should().ContainSingle(d => d.Name == "vda" && d.File == overlay1 && d.Snapshot == SnapshotMode.External);
         File.Exists(memory).Should().BeTrue();
         diskOnly.IsDiskOnly.Should().BeTrue();
         diskOnly.Parent.Should().Be("full");
@@ -87,7 +87,7 @@ public sealed class ClassicSnapshotVmTests
         var requests = new[]
         {
             new SnapshotCreateOptions { Name = "q", Modifiers = new() { Quiesce = true } },
-            new SnapshotCreateOptions { Name = "m", Memory = new MemorySpec("external", Path.Combine(guest.Directory, "x.mem")), Modifiers = new() { DiskOnly = true } },
+            new SnapshotCreateOptions { Name = "m", Memory = new MemorySpec(SnapshotMode.External, Path.Combine(guest.Directory, "x.mem")), Modifiers = new() { DiskOnly = true } },
             new SnapshotCreateOptions { Name = "i", Modifiers = new() { Instant = true } },
         };
         foreach (var request in requests)
@@ -113,8 +113,8 @@ public sealed class ClassicSnapshotVmTests
         SnapshotCreateOptions External(string name, bool memory) => new()
         {
             Name = name,
-            Memory = memory ? new MemorySpec("external", Path.Combine(guest.Directory, name + ".mem")) : null,
-            Disks = [new DiskSpec("vda", "external", "qcow2", null, Path.Combine(guest.Directory, name + ".qcow2"))],
+            Memory = memory ? new MemorySpec(SnapshotMode.External, Path.Combine(guest.Directory, name + ".mem")) : null,
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, Path.Combine(guest.Directory, name + ".qcow2"))],
             Modifiers = new SnapshotCreateModifiers { DiskOnly = !memory },
         };
         await engine.Domain(guest.DomainName).CreateAsync(External("e1", memory: true));

@@ -12,12 +12,12 @@ public class CreateRulesTests
         { Request(new() { NoMetadata = true, Redefine = true }), "Modifiers.NoMetadata cannot go with Modifiers.Redefine" },
         { Request(new() { Current = true }), "Modifiers.Current requires Modifiers.Redefine" },
         { Request(new() { Live = true, DiskOnly = true }), "Modifiers.Live applies to snapshots with memory" },
-        { Request(new() { DiskOnly = true }, new MemorySpec("external", "/m")), "Memory cannot go with Modifiers.DiskOnly" },
+        { Request(new() { DiskOnly = true }, new MemorySpec(SnapshotMode.External, "/m")), "Memory cannot go with Modifiers.DiskOnly" },
         { Request(new() { Instant = true, DiskOnly = true }, new MemorySpec(null, "/m")), "Modifiers.Instant cannot go with Modifiers.DiskOnly" },
         { Request(new() { Instant = true, Redefine = true }, new MemorySpec(null, "/m")), "Modifiers.Instant cannot go with Modifiers.Redefine" },
         { Request(new() { Instant = true }), "Modifiers.Instant needs a memory file" },
-        { Request(new() { Instant = true }, new MemorySpec("internal", "/m")), "Modifiers.Instant needs a memory file" },
-        { Request(new() { Instant = true }, new MemorySpec(null, "/m"), new DiskSpec("vda", "internal")), "Modifiers.Instant takes external disk snapshots only" },
+        { Request(new() { Instant = true }, new MemorySpec(SnapshotMode.Internal, "/m")), "Modifiers.Instant needs a memory file" },
+        { Request(new() { Instant = true }, new MemorySpec(null, "/m"), new DiskSpec("vda", SnapshotMode.Internal)), "Modifiers.Instant takes external disk snapshots only" },
         { Request(new(), null, new DiskSpec("vda"), new DiskSpec("vda")), "disk 'vda' is given more than once" },
     };
 
@@ -55,13 +55,13 @@ public class CreateRulesTests
     public void Requests_and_snapshots_are_equal_by_content_and_print_their_disks()
     {
         var a = Request(new(), null, DiskSpec.External("vda", "/o"), DiskSpec.Excluded("vdb"));
-        var b = Request(new(), null, [.. new List<DiskSpec> { new("vda", "external", File: "/o"), new("vdb", "no") }]);
+        var b = Request(new(), null, [.. new List<DiskSpec> { new("vda", SnapshotMode.External, File: "/o"), new("vdb", SnapshotMode.No) }]);
         a.Should().Be(b);
         a.GetHashCode().Should().Be(b.GetHashCode());
-        a.ToString().Should().Contain("Disks = [DiskSpec { Name = vda, Snapshot = external, Driver = , SourceType = , File = /o }, DiskSpec { Name = vdb");
+        a.ToString().Should().Contain("Disks = [DiskSpec { Name = vda, Snapshot = External, Driver = , SourceType = , File = /o }, DiskSpec { Name = vdb");
 
-        var s1 = new SnapshotInfo { Domain = "d", Name = "s", State = "running", CreationTimeUnix = 1, Location = SnapshotLocation.External, Disks = new List<SnapshotDisk> { new("vda", "external", "qcow2", "/o") } };
-        var s2 = s1 with { Disks = [new SnapshotDisk("vda", "external", "qcow2", "/o")] };
+        var s1 = new SnapshotInfo { Domain = "d", Name = "s", State = SnapshotState.Running, CreationTimeUnix = 1, Location = SnapshotLocation.External, Disks = new List<SnapshotDisk> { new("vda", SnapshotMode.External, "qcow2", "/o") } };
+        var s2 = s1 with { Disks = [new SnapshotDisk("vda", SnapshotMode.External, "qcow2", "/o")] };
         s1.Should().Be(s2);
         s1.ToString().Should().NotContain("List`1");
     }
@@ -73,9 +73,9 @@ public class CreateRulesTests
         {
             Request(new() { DiskOnly = true, Quiesce = true, Atomic = true }),
             Request(new() { Redefine = true, Current = true }),
-            Request(new() { Live = true }, new MemorySpec("external", "/m")),
-            Request(new() { Instant = true }, new MemorySpec(null, "/m"), new DiskSpec("vda", "external", "qcow2", null, "/o")),
-            Request(new() { DiskOnly = true }, new MemorySpec("no", null)),
+            Request(new() { Live = true }, new MemorySpec(SnapshotMode.External, "/m")),
+            Request(new() { Instant = true }, new MemorySpec(null, "/m"), new DiskSpec("vda", SnapshotMode.External, "qcow2", null, "/o")),
+            Request(new() { DiskOnly = true }, new MemorySpec(SnapshotMode.No, null)),
         };
         foreach (var request in ok)
             SnapshotEngine.BuildXml(request).Should().StartWith("<domainsnapshot");

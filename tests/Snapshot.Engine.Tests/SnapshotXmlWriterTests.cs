@@ -13,8 +13,8 @@ public class SnapshotXmlWriterTests
         {
             Name = name,
             Description = "</description><injected/>",
-            Memory = new MemorySpec("external", "/tmp/m&m's <mem>"),
-            Disks = [new DiskSpec("vda", "external", "qcow2", null, "/tmp/\"quoted\".qcow2")],
+            Memory = new MemorySpec(SnapshotMode.External, "/tmp/m&m's <mem>"),
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, "/tmp/\"quoted\".qcow2")],
         });
 
         var root = XElement.Parse(xml);
@@ -34,7 +34,7 @@ public class SnapshotXmlWriterTests
         var xml = SnapshotEngine.BuildXml(new SnapshotCreateOptions
         {
             Modifiers = new SnapshotCreateModifiers { DiskOnly = true },
-            Disks = [new DiskSpec("vdb", "external", null, "block", "/dev/sdz")],
+            Disks = [new DiskSpec("vdb", SnapshotMode.External, null, DiskSourceType.Block, "/dev/sdz")],
         });
 
         var disk = XElement.Parse(xml).Element("disks")!.Element("disk")!;

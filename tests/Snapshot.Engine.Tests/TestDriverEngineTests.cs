@@ -55,7 +55,7 @@ public sealed class TestDriverEngineTests : IDisposable
         await Create("first");
         var second = await Create("second");
 
-        second.State.Should().Be("running");
+        second.State.Should().Be(SnapshotState.Running);
         second.Location.Should().Be(SnapshotLocation.Internal);
         second.Parent.Should().Be("first");
         second.CreationTimeUnix.Should().BeInRange(before, before + 60);

@@ -22,15 +22,15 @@ internal sealed record SnapshotJson(
         s.Name,
         s.Domain,
         s.Description,
-        s.State,
+        s.State.ToLibvirtWord(),
         s.CreationTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         s.CreationTimeUnix,
         s.Parent,
         s.IsCurrent,
         VirshFormat.Location(s.Location),
-        s.MemorySnapshot,
+        s.MemorySnapshot?.ToLibvirtWord(),
         s.MemoryFile,
-        s.Disks.Select(d => new DiskJson(d.Name, d.Snapshot, d.Driver, d.File)).ToList());
+        s.Disks.Select(d => new DiskJson(d.Name, d.Snapshot?.ToLibvirtWord(), d.Driver, d.File)).ToList());
 }
 
 internal sealed record DiskJson(string Name, string? Snapshot, string? Driver, string? File);

@@ -15,7 +15,7 @@ internal sealed class ProgressBar(TextWriter output) : IProgress<SnapshotProgres
         var fraction = value.BytesTotal > 0 ? Math.Clamp((double)value.BytesDone / value.BytesTotal, 0, 1) : 0;
         var filled = (int)(fraction * Width);
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}% {value.Phase} {value.BytesDone / (1024 * 1024)}/{value.BytesTotal / (1024 * 1024)} MiB");
+            $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}% {value.Phase.ToLibvirtWord()} {value.BytesDone / (1024 * 1024)}/{value.BytesTotal / (1024 * 1024)} MiB");
         lock (_lock)
         {
             output.Write(line.PadRight(79));

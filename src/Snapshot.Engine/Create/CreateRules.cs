@@ -20,11 +20,11 @@ internal static class CreateRules
             Require(!m.Redefine, $"{OptionName.Modifier("Instant")} cannot go with {OptionName.Modifier("Redefine")}: redefining captures no new state");
             Require(!m.Halt, $"{OptionName.Modifier("Instant")} cannot go with {OptionName.Modifier("Halt")}: the guest keeps running while its memory is written");
             Require(!m.NoMetadata, $"{OptionName.Modifier("Instant")} cannot go with {OptionName.Modifier("NoMetadata")}: the snapshot is registered in libvirt's metadata");
-            Require(memory is { File: not null } && memory.Snapshot is null or "external",
+            Require(memory is { File: not null } && memory.Snapshot is null or SnapshotMode.External,
                 $"{OptionName.Modifier("Instant")} needs a memory file: {OptionName.MemoryExternal} (an instant snapshot is external, with memory)");
             foreach (var disk in disks)
-                Require(disk.Snapshot is null or "external" or "no",
-                    $"{OptionName.Modifier("Instant")} takes external disk snapshots only; disk '{disk.Name}' asks for snapshot={disk.Snapshot}");
+                Require(disk.Snapshot is null or SnapshotMode.External or SnapshotMode.No,
+                    $"{OptionName.Modifier("Instant")} takes external disk snapshots only; disk '{disk.Name}' asks for snapshot={disk.Snapshot?.ToLibvirtWord()}");
         }
 
         Require(!m.Quiesce || m.DiskOnly, $"{OptionName.Modifier("Quiesce")} requires {OptionName.Modifier("DiskOnly")} (the guest agent freezes file systems for disk-only snapshots)");
@@ -33,7 +33,7 @@ internal static class CreateRules
         Require(!(m.NoMetadata && m.Redefine), $"{OptionName.Modifier("NoMetadata")} cannot go with {OptionName.Modifier("Redefine")}: redefining only writes metadata");
         Require(!m.Current || m.Redefine, $"{OptionName.Modifier("Current")} requires {OptionName.Modifier("Redefine")}");
         Require(!(m.Live && m.DiskOnly) || m.Instant, $"{OptionName.Modifier("Live")} applies to snapshots with memory; it cannot go with {OptionName.Modifier("DiskOnly")}");
-        Require(!(m.DiskOnly && memory is { Snapshot: "internal" or "external" } or { File: not null, Snapshot: null }),
+        Require(!(m.DiskOnly && memory is { Snapshot: SnapshotMode.Internal or SnapshotMode.External } or { File: not null, Snapshot: null }),
             $"{OptionName.Memory} cannot go with {OptionName.Modifier("DiskOnly")}: a disk-only snapshot saves no memory");
         Require(!(m.ReuseExternal && m.Redefine), $"{OptionName.Modifier("ReuseExternal")} cannot go with {OptionName.Modifier("Redefine")}");
 

@@ -3,9 +3,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Snapshot.Engine;
 
 /// <summary>The memory part of a snapshot request (virsh's <c>--memspec</c>).</summary>
-/// <param name="Snapshot">libvirt's mode: <c>internal</c>, <c>external</c> or <c>no</c>; null lets libvirt choose.</param>
-/// <param name="File">The memory file, for <c>external</c>.</param>
-public sealed record MemorySpec(string? Snapshot, string? File) : IParsable<MemorySpec>
+/// <param name="Snapshot">Internal, External or No; null lets libvirt choose (External when a file is given).</param>
+/// <param name="File">The memory file, for External.</param>
+public sealed record MemorySpec(SnapshotMode? Snapshot, string? File) : IParsable<MemorySpec>
 {
     /// <summary>An external memory snapshot into <paramref name="file"/> (what an instant snapshot needs).</summary>
     /// <param name="file">The memory file: an absolute path that does not exist yet.</param>
@@ -13,11 +13,11 @@ public sealed record MemorySpec(string? Snapshot, string? File) : IParsable<Memo
     public static MemorySpec External(string file)
     {
         ArgumentException.ThrowIfNullOrEmpty(file);
-        return new MemorySpec("external", file);
+        return new MemorySpec(SnapshotMode.External, file);
     }
 
     /// <summary>No memory saved.</summary>
-    public static MemorySpec None { get; } = new("no", null);
+    public static MemorySpec None { get; } = new(SnapshotMode.No, null);
 
     /// <summary>Parses virsh's <c>--memspec</c> syntax: <c>[file=]PATH[,snapshot=MODE]</c>, <c>,,</c> for a literal comma.</summary>
     /// <param name="s">The spec.</param>
@@ -56,11 +56,11 @@ public sealed record MemorySpec(string? Snapshot, string? File) : IParsable<Memo
 
 /// <summary>One disk of a snapshot request (virsh's <c>--diskspec</c>).</summary>
 /// <param name="Name">The disk's target (e.g. <c>vda</c>) or source path.</param>
-/// <param name="Snapshot">libvirt's mode: <c>internal</c>, <c>external</c>, <c>no</c> or <c>manual</c>.</param>
+/// <param name="Snapshot">Internal, External, No or Manual; null lets libvirt choose.</param>
 /// <param name="Driver">The overlay format, e.g. <c>qcow2</c>.</param>
-/// <param name="SourceType"><c>file</c> or <c>block</c>.</param>
+/// <param name="SourceType">What the new file is, a file or a block device; null: a file.</param>
 /// <param name="File">The overlay file (or block device).</param>
-public sealed record DiskSpec(string Name, string? Snapshot = null, string? Driver = null, string? SourceType = null, string? File = null)
+public sealed record DiskSpec(string Name, SnapshotMode? Snapshot = null, string? Driver = null, DiskSourceType? SourceType = null, string? File = null)
     : IParsable<DiskSpec>
 {
     /// <summary>The disk on a new overlay <paramref name="file"/> (an external disk snapshot).</summary>
@@ -71,7 +71,7 @@ public sealed record DiskSpec(string Name, string? Snapshot = null, string? Driv
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(file);
-        return new DiskSpec(name, "external", File: file);
+        return new DiskSpec(name, SnapshotMode.External, File: file);
     }
 
     /// <summary>The disk left out of the snapshot.</summary>
@@ -80,7 +80,7 @@ public sealed record DiskSpec(string Name, string? Snapshot = null, string? Driv
     public static DiskSpec Excluded(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new DiskSpec(name, "no");
+        return new DiskSpec(name, SnapshotMode.No);
     }
 
     /// <summary>Parses virsh's <c>--diskspec</c> syntax: <c>DISK[,snapshot=MODE][,driver=TYPE][,stype=TYPE][,file=PATH]</c>.</summary>

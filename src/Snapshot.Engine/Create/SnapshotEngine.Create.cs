@@ -98,7 +98,7 @@ public sealed partial class SnapshotEngine
                 await Task.Delay(ProgressInterval, stop).ConfigureAwait(false);
                 var stats = dom.GetJobStats();
                 if (stats.TryGetValue("data_total", out var total) && stats.TryGetValue("data_processed", out var processed))
-                    progress.Report(new SnapshotProgress("memory", Convert.ToInt64(processed, System.Globalization.CultureInfo.InvariantCulture),
+                    progress.Report(new SnapshotProgress(SnapshotPhase.Memory, Convert.ToInt64(processed, System.Globalization.CultureInfo.InvariantCulture),
                         Convert.ToInt64(total, System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
@@ -146,12 +146,12 @@ public sealed partial class SnapshotEngine
         {
             Name = (string?)root.Element("name"),
             Description = (string?)root.Element("description"),
-            Memory = memory is null ? null : new MemorySpec((string?)memory.Attribute("snapshot"), (string?)memory.Attribute("file")),
+            Memory = memory is null ? null : new MemorySpec(LibvirtWords.ParseMode((string?)memory.Attribute("snapshot"), "memory"), (string?)memory.Attribute("file")),
             Disks = root.Element("disks")?.Elements("disk").Select(d => new DiskSpec(
                 (string?)d.Attribute("name") ?? "",
-                (string?)d.Attribute("snapshot"),
+                LibvirtWords.ParseMode((string?)d.Attribute("snapshot"), "disk"),
                 (string?)d.Element("driver")?.Attribute("type"),
-                (string?)d.Attribute("type"),
+                LibvirtWords.ParseSourceType((string?)d.Attribute("type")),
                 (string?)d.Element("source")?.Attribute("file") ?? (string?)d.Element("source")?.Attribute("dev"))).ToList() ?? [],
             Modifiers = modifiers,
         };

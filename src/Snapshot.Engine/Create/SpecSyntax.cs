@@ -23,7 +23,7 @@ internal static class SpecSyntax
             else
                 throw Bad("memspec", text);
         }
-        return new MemorySpec(snapshot, file);
+        return new MemorySpec(LibvirtWords.ParseMode(snapshot, "memory"), file);
     }
 
     public static DiskSpec ParseDisk(string text)
@@ -45,9 +45,8 @@ internal static class SpecSyntax
             else
                 throw Bad("diskspec", text);
         }
-        if (stype is not null and not "file" and not "block")
-            throw new SnapshotException(SnapshotErrorKind.BadInput, $"Unknown storage type: '{stype}'");
-        return new DiskSpec(parts[0], snapshot, driver, stype, file);
+        var sourceType = LibvirtWords.ParseSourceType(stype);
+        return new DiskSpec(parts[0], LibvirtWords.ParseMode(snapshot, "disk"), driver, sourceType, file);
     }
 
     private static List<string> Split(string text)

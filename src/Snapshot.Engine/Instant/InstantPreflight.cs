@@ -121,8 +121,8 @@ internal static class InstantPreflight
             var device = (string?)disk.Attribute("device") ?? "disk";
             var readOnly = disk.Element("readonly") is not null;
             var domainSays = (string?)disk.Attribute("snapshot");
-            var mode = spec?.Snapshot ?? (domainSays is "no" || device is "cdrom" or "floppy" || readOnly || source is null ? "no" : "external");
-            if (mode == "no")
+            var mode = spec?.Snapshot ?? (domainSays is "no" || device is "cdrom" or "floppy" || readOnly || source is null ? SnapshotMode.No : SnapshotMode.External);
+            if (mode == SnapshotMode.No)
             {
                 plan.Add(new InstantDisk(target, source, External: false, "", null));
                 continue;

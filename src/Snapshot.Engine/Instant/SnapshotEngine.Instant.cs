@@ -297,7 +297,7 @@ public sealed partial class SnapshotEngine
                     throw new SnapshotException($"writing the memory file failed after {QemuMigration.Describe(_relay.StreamBytes)} of the stream: {failure.Message}", failure);
                 }
                 var status = _qemu.QueryMigrate();
-                progress?.Report(new SnapshotProgress("memory", status.Transferred, status.Total));
+                progress?.Report(new SnapshotProgress(SnapshotPhase.Memory, status.Transferred, status.Total));
                 switch (status.Status)
                 {
                     case "completed":
@@ -344,10 +344,10 @@ public sealed partial class SnapshotEngine
         private static string DiskOnlyXml(InstantPlan plan) => SnapshotXmlWriter.Build(new SnapshotCreateOptions
         {
             Name = plan.Name,
-            Memory = new MemorySpec("no", null),
+            Memory = MemorySpec.None,
             Disks = plan.Disks.Select(d => d.External
-                ? new DiskSpec(d.Target, "external", d.Driver, "file", d.Overlay)
-                : new DiskSpec(d.Target, "no")).ToList(),
+                ? new DiskSpec(d.Target, SnapshotMode.External, d.Driver, DiskSourceType.File, d.Overlay)
+                : DiskSpec.Excluded(d.Target)).ToList(),
         });
 
         private void RestoreMigrationSettings()

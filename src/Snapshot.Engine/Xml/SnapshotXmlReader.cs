@@ -65,12 +65,12 @@ internal static class SnapshotXmlReader
             Domain = domain,
             Name = name ?? throw new SnapshotException("libvirt returned a snapshot without a name"),
             Description = description,
-            State = state,
+            State = LibvirtWords.ParseState(state),
             CreationTimeUnix = long.TryParse(creationTime, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : 0,
             Parent = parent,
             IsCurrent = isCurrent,
             Location = LocationOf(memory, disks, state),
-            MemorySnapshot = (string?)memory?.Attribute("snapshot"),
+            MemorySnapshot = ModeOf((string?)memory?.Attribute("snapshot")),
             MemoryFile = (string?)memory?.Attribute("file"),
             Disks = disks,
             HasDomainDefinition = hasDomain,
@@ -89,17 +89,21 @@ internal static class SnapshotXmlReader
         var source = disk.Element("source");
         return new SnapshotDisk(
             (string?)disk.Attribute("name") ?? "",
-            (string?)disk.Attribute("snapshot"),
+            ModeOf((string?)disk.Attribute("snapshot")),
             (string?)disk.Element("driver")?.Attribute("type"),
             (string?)source?.Attribute("file") ?? (string?)source?.Attribute("dev"));
     }
+
+    // What libvirt wrote is read leniently: a mode this engine does not know reads as absent.
+    private static SnapshotMode? ModeOf(string? word) =>
+        Enum.GetValues<SnapshotMode>().Cast<SnapshotMode?>().FirstOrDefault(m => m!.Value.ToLibvirtWord() == word);
 
     // virsh's rule: with a <memory> element, external memory or any external disk makes it external;
     // without one (snapshots from before libvirt 1.0.1), only the disk-snapshot state does.
     private static SnapshotLocation LocationOf(XElement? memory, List<SnapshotDisk> disks, string state)
     {
         var external = memory is not null
-            ? (string?)memory.Attribute("snapshot") == "external" || disks.Any(d => d.Snapshot == "external")
+            ? (string?)memory.Attribute("snapshot") == "external" || disks.Any(d => d.Snapshot == SnapshotMode.External)
             : state == "disk-snapshot";
         return external ? SnapshotLocation.External : SnapshotLocation.Internal;
     }

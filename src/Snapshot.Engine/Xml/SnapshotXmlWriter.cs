@@ -20,7 +20,7 @@ internal static class SnapshotXmlWriter
         if (options.Memory is { } memory)
         {
             xml.Append("  <memory");
-            Attribute(xml, "snapshot", memory.Snapshot);
+            Attribute(xml, "snapshot", memory.Snapshot?.ToLibvirtWord());
             Attribute(xml, "file", memory.File);
             xml.Append("/>\n");
         }
@@ -38,8 +38,8 @@ internal static class SnapshotXmlWriter
     {
         xml.Append("    <disk");
         Attribute(xml, "name", disk.Name);
-        Attribute(xml, "snapshot", disk.Snapshot);
-        Attribute(xml, "type", disk.SourceType);
+        Attribute(xml, "snapshot", disk.Snapshot?.ToLibvirtWord());
+        Attribute(xml, "type", disk.SourceType?.ToLibvirtWord());
         if (disk.Driver is null && disk.File is null)
         {
             xml.Append("/>\n");
@@ -49,7 +49,7 @@ internal static class SnapshotXmlWriter
         if (disk.Driver is not null)
             xml.Append("      <driver type='").Append(Escape(disk.Driver)).Append("'/>\n");
         if (disk.File is not null)
-            xml.Append("      <source ").Append(disk.SourceType == "block" ? "dev" : "file").Append("='").Append(Escape(disk.File)).Append("'/>\n");
+            xml.Append("      <source ").Append(disk.SourceType == DiskSourceType.Block ? "dev" : "file").Append("='").Append(Escape(disk.File)).Append("'/>\n");
         xml.Append("    </disk>\n");
     }
 

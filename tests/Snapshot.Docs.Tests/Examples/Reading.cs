@@ -9,7 +9,7 @@ public static class Reading
     {
         // ListAsync(filter) takes snapshot-list's filters (Roots, Leaves, External, From, Topological, ...).
         foreach (var s in (await engine.Domain(domain).ListAsync()).OrderBy(s => s.CreationTimeUnix))
-            Console.WriteLine($"{s.Name,-15} {s.CreationTime:yyyy-MM-dd HH:mm} {s.State,-8} {s.Location}{(s.IsCurrent ? " (current)" : "")}");
+            Console.WriteLine($"{s.Name,-15} {s.CreationTime:yyyy-MM-dd HH:mm} {s.State.ToLibvirtWord(),-8} {s.Location}{(s.IsCurrent ? " (current)" : "")}");
     }
     // end-snippet
 
@@ -36,7 +36,8 @@ public static class Reading
         var current = await web.GetCurrentAsync() ?? throw new InvalidOperationException($"{domain} has no current snapshot");
         var details = await web.GetDetailsAsync(current.Name);
         Console.WriteLine($"{current.Name}: parent {current.Parent ?? "-"}, {details.Children} children, {details.Descendants} descendants");
-        Console.WriteLine($"memory: {current.MemorySnapshot ?? "-"}, disks: {string.Join(", ", current.Disks.Select(d => $"{d.Name}={d.Snapshot}"))}");
+        // State, MemorySnapshot and each disk's Snapshot are enums; ToLibvirtWord() gives virsh's word.
+        Console.WriteLine($"memory: {current.MemorySnapshot?.ToLibvirtWord() ?? "-"}, disks: {string.Join(", ", current.Disks.Select(d => $"{d.Name}={d.Snapshot?.ToLibvirtWord()}"))}");
     }
     // end-snippet
 }

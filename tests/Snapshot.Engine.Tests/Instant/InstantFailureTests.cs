@@ -62,7 +62,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         var active = DiskChain(Guest).Active;
         var overlay = Path.Combine(Guest.Directory, "taken.qcow2");
         await File.WriteAllTextAsync(overlay, "not an overlay");
-        var e = await Refused(InstantRequest("taken", Path.Combine(Guest.Directory, "taken.mem"), new DiskSpec("vda", "external", null, null, overlay)),
+        var e = await Refused(InstantRequest("taken", Path.Combine(Guest.Directory, "taken.mem"), new DiskSpec("vda", SnapshotMode.External, null, null, overlay)),
             SnapshotErrorKind.BadInput);
         e.Message.Should().Contain(overlay).And.Contain("already exists");
         ShouldBeRunningWithoutSnapshots(Guest, active);
@@ -137,7 +137,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
         var taken = false;
         var mark = Guest.Mark();
 
-        var request = InstantRequest("cancelled", file, new DiskSpec("vda", "external", null, null, overlay)) with
+        var request = InstantRequest("cancelled", file, new DiskSpec("vda", SnapshotMode.External, null, null, overlay)) with
         {
             OnSnapshotPoint = _ =>
             {
@@ -177,7 +177,7 @@ public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixtu
             var file = Path.Combine(small, "full.mem");
             var overlay = Path.Combine(Guest.Directory, "full-overlay.qcow2");
             var mark = Guest.Mark();
-            var e = await Refused(InstantRequest("full", file, new DiskSpec("vda", "external", null, null, overlay)), SnapshotErrorKind.Failed);
+            var e = await Refused(InstantRequest("full", file, new DiskSpec("vda", SnapshotMode.External, null, null, overlay)), SnapshotErrorKind.Failed);
 
             e.Message.Should().Contain("No space left on device").And.Contain("no snapshot was recorded").And.Contain("the domain is running");
             if (File.Exists(file))

@@ -11,7 +11,7 @@ internal static class InstantHelpers
     public static SnapshotCreateOptions InstantRequest(string name, string memoryFile, params DiskSpec[] disks) => new()
     {
         Name = name,
-        Memory = new MemorySpec("external", memoryFile),
+        Memory = new MemorySpec(SnapshotMode.External, memoryFile),
         Disks = disks,
         Modifiers = new SnapshotCreateModifiers { Instant = true },
     };

@@ -62,7 +62,7 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         info.Name.Should().Be("inst & 'one'");
         info.Location.Should().Be(SnapshotLocation.External);
         info.MemoryFile.Should().Be(memoryFile);
-        info.State.Should().Be("running");
+        info.State.Should().Be(SnapshotState.Running);
         info.IsCurrent.Should().BeTrue();
         info.HasDomainDefinition.Should().BeTrue();
         var overlay = Path.Combine(guest.Directory, "disk.inst & 'one'");

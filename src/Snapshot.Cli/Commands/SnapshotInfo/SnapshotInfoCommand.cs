@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Snapshot.Engine;
 using System.Globalization;
 using System.Text;
 using Snapshot.Cli.Common;
@@ -27,7 +28,7 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         Line(sb, "Name:", s.Name);
         Line(sb, "Domain:", s.Domain);
         Line(sb, "Current:", VirshFormat.YesNo(s.IsCurrent));
-        Line(sb, "State:", s.State);
+        Line(sb, "State:", s.State.ToLibvirtWord());
         Line(sb, "Location:", VirshFormat.Location(s.Location));
         Line(sb, "Parent:", s.Parent ?? "-");
         Line(sb, "Children:", details.Children.ToString(CultureInfo.InvariantCulture));

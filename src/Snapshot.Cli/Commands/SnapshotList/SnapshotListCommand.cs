@@ -108,11 +108,11 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
             var time = VirshFormat.CreationTime(s.CreationTimeUnix);
             if (parent)
             {
-                table.AddRow(s.Name, time, s.State, s.Parent ?? "");
+                table.AddRow(s.Name, time, s.State.ToLibvirtWord(), s.Parent ?? "");
             }
             else
             {
-                table.AddRow(s.Name, time, s.State);
+                table.AddRow(s.Name, time, s.State.ToLibvirtWord());
             }
         }
 
