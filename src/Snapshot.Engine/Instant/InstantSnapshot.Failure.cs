@@ -69,6 +69,8 @@ internal sealed partial class InstantSnapshot
     // snapshot lets QEMU's write run to its end and then throws the file away; the guest runs meanwhile.
     private async Task DrainMigrationAsync(RollbackReport report)
     {
+        if (_migrationCompleted)
+            return;
         try
         {
             var clock = Stopwatch.StartNew();

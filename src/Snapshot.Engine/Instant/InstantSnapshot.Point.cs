@@ -12,6 +12,7 @@ internal sealed partial class InstantSnapshot
     private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
 
     private string _pauseSource = "";
+    private bool _migrationCompleted;
 
     private async Task<SnapshotPoint> TakeSnapshotPointAsync(CancellationToken ct)
     {
@@ -114,6 +115,7 @@ internal sealed partial class InstantSnapshot
             switch (status.Status)
             {
                 case "completed":
+                    _migrationCompleted = true;
                     return status.Transferred;
                 case "failed" or "cancelled":
                     throw new SnapshotException($"QEMU's background snapshot {status.Status} after {QemuMigration.Describe(status.Transferred)} of memory: {status.Error ?? "no reason given"}");
