@@ -22,91 +22,90 @@ public sealed class SnapshotDomain : ISnapshotDomain
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SnapshotInfo>> ListAsync(SnapshotListFilter? filter = null, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.List(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
+        Read(() => _engine.Reader.List(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SnapshotLink>> ListLinksAsync(SnapshotListFilter? filter = null, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.ListLinks(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
+        Read(() => _engine.Reader.ListLinks(_domain, filter ?? new SnapshotListFilter()), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.Get(_domain, name), cancellationToken);
+        Read(() => _engine.Reader.Get(_domain, name), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> FindAsync(string name, CancellationToken cancellationToken = default) =>
         Read(() =>
         {
-            using var dom = _engine.Domain(_domain);
+            using var dom = _engine.Context.Resolve(_domain);
             LibvirtDomainSnapshot snapshot;
             try
             {
-                snapshot = SnapshotEngine.Lookup(dom, name);
+                snapshot = EngineContext.Lookup(dom, name);
             }
             catch (SnapshotNotFoundException)
             {
                 return null;
             }
             using (snapshot)
-                return (SnapshotInfo?)SnapshotEngine.Describe(snapshot);
+                return (SnapshotInfo?)EngineContext.Describe(snapshot);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.GetInfo(_domain, name), cancellationToken);
+        Read(() => _engine.Reader.GetInfo(_domain, name), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> GetCurrentAsync(CancellationToken cancellationToken = default) =>
-        Read(() => _engine.GetCurrent(_domain), cancellationToken);
+        Read(() => _engine.Reader.GetCurrent(_domain), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> GetParentAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.GetParent(_domain, name), cancellationToken);
+        Read(() => _engine.Reader.GetParent(_domain, name), cancellationToken);
 
     /// <inheritdoc />
     public Task<string> GetXmlAsync(string name, bool securityInfo = false, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.GetXml(_domain, name, securityInfo), cancellationToken);
+        Read(() => _engine.Reader.GetXml(_domain, name, securityInfo), cancellationToken);
 
     /// <inheritdoc />
     public Task<string?> GetCurrentXmlAsync(bool securityInfo = false, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.GetCurrentXml(_domain, securityInfo), cancellationToken);
+        Read(() => _engine.Reader.GetCurrentXml(_domain, securityInfo), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo> SetCurrentAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.SetCurrent(_domain, name), cancellationToken);
+        Read(() => _engine.Reader.SetCurrent(_domain, name), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo> CreateAsync(SnapshotCreateOptions options, IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Write(() => _engine.CreateAsync(_domain, options, progress, cancellationToken));
+        Write(() => new SnapshotCreate(_engine.Context).RunAsync(_domain, options, progress, cancellationToken));
 
     /// <inheritdoc />
     public Task<SnapshotInfo> CreateFromXmlAsync(string snapshotXml, SnapshotCreateModifiers? modifiers = null, IProgress<SnapshotProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        Write(() => _engine.CreateFromXmlAsync(_domain, snapshotXml, modifiers ?? new SnapshotCreateModifiers(), progress, cancellationToken));
+        Write(() => new SnapshotCreate(_engine.Context).RunFromXmlAsync(_domain, snapshotXml, modifiers ?? new SnapshotCreateModifiers(), progress, cancellationToken));
 
     /// <inheritdoc />
     public Task<SnapshotInfo> RevertAsync(string name, SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Write(() => _engine.RevertAsync(_domain, name, options ?? new SnapshotRevertOptions(), cancellationToken));
+        return Write(() => new SnapshotRevert(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotRevertOptions(), cancellationToken));
     }
 
     /// <inheritdoc />
     public Task<SnapshotInfo> RevertToCurrentAsync(SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default) =>
-        Write(() => _engine.RevertAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken));
+        Write(() => new SnapshotRevert(_engine.Context).RunAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken));
 
     /// <inheritdoc />
-    public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default) =>
-        Write(async () =>
-        {
-            await _engine.DeleteAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false);
-            return true;
-        });
+    public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        _engine.ThrowIfDisposed();
+        return EngineBoundary.RunAsync(() => new SnapshotDelete(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken));
+    }
 
     /// <inheritdoc />
     public Task SuspendAsync(CancellationToken cancellationToken = default) =>
         Read(() =>
         {
-            using var dom = _engine.Domain(_domain);
+            using var dom = _engine.Context.Resolve(_domain);
             dom.Suspend();
             return true;
         }, cancellationToken);
@@ -115,7 +114,7 @@ public sealed class SnapshotDomain : ISnapshotDomain
     public Task ResumeAsync(CancellationToken cancellationToken = default) =>
         Read(() =>
         {
-            using var dom = _engine.Domain(_domain);
+            using var dom = _engine.Context.Resolve(_domain);
             dom.Resume();
             return true;
         }, cancellationToken);
@@ -124,26 +123,26 @@ public sealed class SnapshotDomain : ISnapshotDomain
     public IAsyncEnumerable<LifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken = default)
     {
         _engine.ThrowIfDisposed();
-        return SnapshotEngine.Boundary(() => _engine.Watch(_domain, cancellationToken));
+        return EngineBoundary.Run(() => _engine.Events.Watch(_domain, cancellationToken));
     }
 
     /// <inheritdoc />
     public IDisposable Subscribe(Action<LifecycleEvent> handler)
     {
         _engine.ThrowIfDisposed();
-        return SnapshotEngine.Boundary(() => _engine.Subscribe(_domain, handler));
+        return EngineBoundary.Run(() => _engine.Events.Subscribe(_domain, handler));
     }
 
     // libvirt's calls block; they run off the caller's thread, and the token stops the wait.
     private Task<T> Read<T>(Func<T> body, CancellationToken cancellationToken)
     {
         _engine.ThrowIfDisposed();
-        return SnapshotEngine.BoundaryAsync(() => Task.Run(body, cancellationToken).WaitAsync(cancellationToken));
+        return EngineBoundary.RunAsync(() => Task.Run(body, cancellationToken).WaitAsync(cancellationToken));
     }
 
     private Task<T> Write<T>(Func<Task<T>> body)
     {
         _engine.ThrowIfDisposed();
-        return SnapshotEngine.BoundaryAsync(body);
+        return EngineBoundary.RunAsync(body);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Snapshot.Interop;
@@ -10,12 +8,10 @@ namespace Snapshot.Engine;
 /// The snapshot engine over one libvirt connection: <see cref="Domain(string)"/> gives a domain's handle, whose
 /// calls create (classic and instant), list, inspect, revert and delete its snapshots. Safe to use from several
 /// threads. Every failure of a call is a <see cref="SnapshotException"/> (cancellation aside:
-/// <see cref="OperationCanceledException"/>).
+/// <see cref="OperationCanceledException"/>). <see cref="ISnapshotEngine"/> is the seam to fake it in tests.
 /// </summary>
-public sealed partial class SnapshotEngine : ISnapshotEngine
+public sealed class SnapshotEngine : ISnapshotEngine
 {
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private volatile bool _disposed;
 
@@ -24,19 +20,19 @@ public sealed partial class SnapshotEngine : ISnapshotEngine
     /// <param name="loggerFactory">Where the engine logs its steps; null: nowhere.</param>
     /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
     public SnapshotEngine(LibvirtConnection connection, ILoggerFactory? loggerFactory = null)
-        : this(connection, loggerFactory, ownsConnection: false)
+        : this(connection, loggerFactory, ownsConnection: false, EngineSeams.Default)
     {
     }
 
-    private SnapshotEngine(LibvirtConnection connection, ILoggerFactory? loggerFactory, bool ownsConnection)
+    /// <summary>With the seams of <paramref name="seams"/>: a test's fault hook and fake QEMU.</summary>
+    internal SnapshotEngine(LibvirtConnection connection, ILoggerFactory? loggerFactory, bool ownsConnection, EngineSeams seams)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
         _ownsConnection = ownsConnection;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<SnapshotEngine>();
-        Callbacks = new UserCallbacks(_logger);
-        _events = new EventHub(Callbacks);
+        Context = new EngineContext(connection, loggerFactory ?? NullLoggerFactory.Instance, seams);
+        Reader = new SnapshotReader(Context);
+        Events = new EventSubscriptions(Context);
     }
 
     /// <summary>Opens a connection and owns it: disposing the engine closes it.</summary>
@@ -45,7 +41,8 @@ public sealed partial class SnapshotEngine : ISnapshotEngine
     /// <param name="readOnly">Open a read-only connection: reads work, changes fail with <see cref="SnapshotErrorKind.AccessDenied"/>.</param>
     /// <exception cref="SnapshotException">The connection failed (<see cref="SnapshotErrorKind.AccessDenied"/> when authentication did).</exception>
     public static SnapshotEngine Connect(string? uri = null, ILoggerFactory? loggerFactory = null, bool readOnly = false) =>
-        Boundary(() => new SnapshotEngine(LibvirtConnection.Open(uri, readOnly ? ConnectFlags.ReadOnly : ConnectFlags.None), loggerFactory, ownsConnection: true));
+        EngineBoundary.Run(() => new SnapshotEngine(LibvirtConnection.Open(uri, readOnly ? ConnectFlags.ReadOnly : ConnectFlags.None),
+            loggerFactory, ownsConnection: true, EngineSeams.Default));
 
     /// <summary>Opens a connection off the calling thread (a remote one may take a while) and owns it.</summary>
     /// <param name="uri">libvirt's URI; null: libvirt's default.</param>
@@ -66,54 +63,45 @@ public sealed partial class SnapshotEngine : ISnapshotEngine
         return engine;
     }
 
-    /// <summary>The libvirt connection the engine works on (internal: users reach the binding through their own connection).</summary>
+    /// <summary>The connection (internal: no documented use needs the raw binding; a caller who does opens its own).</summary>
     internal LibvirtConnection Connection { get; }
 
-    internal UserCallbacks Callbacks { get; }
+    internal EngineContext Context { get; }
+
+    internal SnapshotReader Reader { get; }
+
+    internal EventSubscriptions Events { get; }
 
     /// <inheritdoc />
-    public HostVersions GetVersions() => Boundary(() =>
+    public HostVersions GetVersions()
     {
         ThrowIfDisposed();
-        Version? daemon;
-        try
+        return EngineBoundary.Run(() =>
         {
-            daemon = Connection.DaemonVersion;
-        }
-        catch (LibvirtException)
-        {
-            daemon = null;
-        }
-        return new HostVersions(LibvirtConnection.LibraryVersion, daemon, Connection.HypervisorType, Connection.HypervisorVersion);
-    });
+            Version? daemon;
+            try
+            {
+                daemon = Connection.DaemonVersion;
+            }
+            catch (LibvirtException)
+            {
+                daemon = null;
+            }
+            return new HostVersions(LibvirtConnection.LibraryVersion, daemon, Connection.HypervisorType, Connection.HypervisorVersion);
+        });
+    }
 
     /// <inheritdoc cref="ISnapshotEngine.Domain(string)" />
-    public SnapshotDomain Domain(string name)
-    {
-        ThrowIfDisposed();
-        return new SnapshotDomain(this, Boundary(() => DomainRef.ByName(name)));
-    }
+    public SnapshotDomain Domain(string name) => Handle(() => DomainRef.ByName(name));
 
     /// <inheritdoc cref="ISnapshotEngine.Domain(Guid)" />
-    public SnapshotDomain Domain(Guid uuid)
-    {
-        ThrowIfDisposed();
-        return new SnapshotDomain(this, DomainRef.ByUuid(uuid));
-    }
+    public SnapshotDomain Domain(Guid uuid) => Handle(() => DomainRef.ByUuid(uuid));
 
     /// <inheritdoc cref="ISnapshotEngine.Domain(int)" />
-    public SnapshotDomain Domain(int id)
-    {
-        ThrowIfDisposed();
-        return new SnapshotDomain(this, Boundary(() => DomainRef.ById(id)));
-    }
+    public SnapshotDomain Domain(int id) => Handle(() => DomainRef.ById(id));
 
     /// <inheritdoc cref="ISnapshotEngine.DomainFromOperand(string)" />
-    public SnapshotDomain DomainFromOperand(string nameIdOrUuid)
-    {
-        ThrowIfDisposed();
-        return new SnapshotDomain(this, Boundary(() => DomainRef.ByOperand(nameIdOrUuid)));
-    }
+    public SnapshotDomain DomainFromOperand(string nameIdOrUuid) => Handle(() => DomainRef.ByOperand(nameIdOrUuid));
 
     ISnapshotDomain ISnapshotEngine.Domain(string name) => Domain(name);
 
@@ -127,21 +115,21 @@ public sealed partial class SnapshotEngine : ISnapshotEngine
     public IAsyncEnumerable<LifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return Boundary(() => Watch(null, cancellationToken));
+        return EngineBoundary.Run(() => Events.Watch(null, cancellationToken));
     }
 
     /// <inheritdoc />
     public IDisposable Subscribe(Action<LifecycleEvent> handler)
     {
         ThrowIfDisposed();
-        return Boundary(() => Subscribe(null, handler));
+        return EngineBoundary.Run(() => Events.Subscribe(null, handler));
     }
 
     /// <summary>The snapshot XML that <paramref name="options"/> describe (what <c>--print-xml</c> shows); no connection needed.</summary>
     /// <param name="options">The request.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="SnapshotException">The options break a rule (<see cref="SnapshotErrorKind.BadInput"/>).</exception>
-    public static string BuildXml(SnapshotCreateOptions options) => Boundary(() => BuildXmlCore(options));
+    public static string BuildXml(SnapshotCreateOptions options) => EngineBoundary.Run(() => SnapshotCreate.BuildXml(options));
 
     /// <summary>Closes the connection if the engine opened it. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
@@ -153,100 +141,12 @@ public sealed partial class SnapshotEngine : ISnapshotEngine
             Connection.Dispose();
     }
 
+    /// <summary>Names this type, not the binding's handle, when the engine was disposed.</summary>
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Runs an engine call at the boundary: every failure leaves as a <see cref="SnapshotException"/> (see <see cref="ErrorClassifier"/>).</summary>
-    internal static T Boundary<T>(Func<T> body)
+    private SnapshotDomain Handle(Func<DomainRef> domain)
     {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (!ErrorClassifier.PassesThrough(e))
-        {
-            throw ErrorClassifier.AtBoundary(e);
-        }
+        ThrowIfDisposed();
+        return new SnapshotDomain(this, EngineBoundary.Run(domain));
     }
-
-    /// <summary>The asynchronous <see cref="Boundary{T}(Func{T})"/>.</summary>
-    internal static async Task<T> BoundaryAsync<T>(Func<Task<T>> body)
-    {
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (Exception e) when (!ErrorClassifier.PassesThrough(e))
-        {
-            throw ErrorClassifier.AtBoundary(e);
-        }
-    }
-
-    /// <summary>
-    /// The domain named by <paramref name="domain"/> as virsh's "domain name, id or uuid" finds it, in
-    /// virsh's order: as an ID when it reads as a non-negative int (C's strtol: leading blanks and a sign
-    /// allowed, nothing after), then as a UUID when it is 36 bytes long (libvirt parses it), then as a
-    /// name. A domain may be named "1" or like a UUID, so each miss falls through to the next try.
-    /// </summary>
-    /// <exception cref="DomainNotFoundException">No try found it; the message is virsh's <c>failed to get domain 'X'</c>.</exception>
-    /// <remarks>The other kinds of <see cref="DomainRef"/> look up exactly what they name.</remarks>
-    internal LibvirtDomain Domain(DomainRef domain)
-    {
-        switch (domain.Kind)
-        {
-            case DomainRefKind.Name:
-                return Connection.LookupDomain(domain.Text);
-            case DomainRefKind.Uuid:
-                return Connection.LookupDomain(Guid.Parse(domain.Text));
-            case DomainRefKind.Id:
-                return Connection.LookupDomain(int.Parse(domain.Text, CultureInfo.InvariantCulture));
-        }
-        return DomainByOperand(domain.Text);
-    }
-
-    private LibvirtDomain DomainByOperand(string domain)
-    {
-        if (int.TryParse(domain, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) && id >= 0)
-        {
-            try
-            {
-                return Connection.LookupDomain(id);
-            }
-            catch (DomainNotFoundException)
-            {
-            }
-        }
-
-        if (Encoding.UTF8.GetByteCount(domain) == UuidStringLength)
-        {
-            try
-            {
-                return Connection.LookupDomainByUuidString(domain);
-            }
-            catch (LibvirtException e) when (e is DomainNotFoundException || e.Code == LibvirtErrorCode.InvalidArg)
-            {
-            }
-        }
-
-        try
-        {
-            return Connection.LookupDomain(domain);
-        }
-        catch (DomainNotFoundException e)
-        {
-            // libvirt's message names only the last try (the test driver's says only "Domain not found").
-            throw new DomainNotFoundException($"failed to get domain '{domain}'", e.Code, e.ErrorDomain, e.Level);
-        }
-    }
-
-    // VIR_UUID_STRING_BUFLEN - 1: virsh tries a UUID only at exactly this length.
-    private const int UuidStringLength = 36;
-
-    internal static LibvirtDomainSnapshot Lookup(LibvirtDomain domain, string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return domain.LookupSnapshot(name);
-    }
-
-    internal static SnapshotInfo Describe(LibvirtDomainSnapshot snapshot) =>
-        SnapshotXmlReader.Parse(snapshot.Domain.Name, snapshot.GetXmlDesc(), snapshot.IsCurrent);
 }

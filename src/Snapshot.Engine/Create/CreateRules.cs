@@ -56,6 +56,6 @@ internal static class CreateRules
     private static void Require(bool condition, FormattableString message)
     {
         if (!condition)
-            throw new SnapshotException(SnapshotErrorKind.BadInput, message);
+            throw SnapshotException.Naming(SnapshotErrorKind.BadInput, message);
     }
 }

@@ -34,7 +34,11 @@ public class SnapshotException : Exception
     public SnapshotException(SnapshotErrorKind kind, string message, Exception? innerException = null)
         : base(message, innerException) => Kind = kind;
 
-    internal SnapshotException(SnapshotErrorKind kind, FormattableString template, Exception? innerException = null)
+    /// <summary>A failure whose message names options (<see cref="OptionName"/> arguments), so <see cref="FormatMessage"/> can respell them.</summary>
+    internal static SnapshotException Naming(SnapshotErrorKind kind, FormattableString template, Exception? innerException = null) =>
+        new(kind, template, innerException);
+
+    private SnapshotException(SnapshotErrorKind kind, FormattableString template, Exception? innerException)
         : base(Render(template, static o => o.LibraryName), innerException)
     {
         Kind = kind;

@@ -30,7 +30,7 @@ internal static class InstantPreflight
     {
         var domain = dom.Name;
         CheckRunning(dom, domain);
-        CheckNoJob(dom, domain, qemu);
+        CheckNoJob(domain, qemu);
         CheckCapabilities(domain, qemu);
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -56,10 +56,9 @@ internal static class InstantPreflight
                 $"resume it first (virsh resume {domain}) or take a classic snapshot");
     }
 
-    private static void CheckNoJob(LibvirtDomain dom, string domain, QemuMigration qemu)
+    private static void CheckNoJob(string domain, QemuMigration qemu)
     {
-        var job = dom.GetJobInfo();
-        if (job.Type is DomainJobType.Bounded or DomainJobType.Unbounded)
+        if (qemu.HasJob())
             throw NotSupported($"domain '{domain}' has a job running (virsh domjobinfo {domain}); wait for it to end or abort it (virsh domjobabort {domain})");
         var migration = qemu.QueryMigrate();
         if (migration.IsActive)
@@ -128,22 +127,22 @@ internal static class InstantPreflight
                 continue;
             }
             if ((string?)disk.Attribute("type") is not ("file" or null) || source is null)
-                throw new SnapshotException(SnapshotErrorKind.NotSupported, $"disk '{target}' is not a file-backed disk; instant snapshots put file disks on overlays (give {OptionName.DiskExcluded(target)} to leave it out)");
+                throw SnapshotException.Naming(SnapshotErrorKind.NotSupported, $"disk '{target}' is not a file-backed disk; instant snapshots put file disks on overlays (give {OptionName.DiskExcluded(target)} to leave it out)");
             var overlay = spec?.File ?? DefaultOverlay(source, name, target);
             overlay = Path.GetFullPath(overlay);
             if (!used.Add(overlay))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' is used twice");
             if (!reuseExternal && File.Exists(overlay))
-                throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with {OptionName.DiskExternal(target)}, or pass {OptionName.Modifier("ReuseExternal")}");
+                throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with {OptionName.DiskExternal(target)}, or pass {OptionName.Modifier("ReuseExternal")}");
             if (reuseExternal && !File.Exists(overlay))
-                throw new SnapshotException(SnapshotErrorKind.BadInput, (FormattableString)$"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
+                throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
             if (!Directory.Exists(Path.GetDirectoryName(overlay)))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
             plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
         }
         var unknown = requested.Where(r => !matched.Contains(r)).Select(r => r.Name).ToList();
         if (unknown.Count > 0)
-            throw new SnapshotException(SnapshotErrorKind.BadInput, (FormattableString)$"{OptionName.Disks} names no disk of the domain: {string.Join(", ", unknown)}");
+            throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"{OptionName.Disks} names no disk of the domain: {string.Join(", ", unknown)}");
         if (!plan.Any(d => d.External))
             throw new SnapshotException(SnapshotErrorKind.BadInput, "an instant snapshot needs at least one disk put on an overlay (the disks must freeze with the memory)");
         return plan;
@@ -153,7 +152,7 @@ internal static class InstantPreflight
     internal static string DefaultOverlay(string source, string name, string target)
     {
         if (name.Contains('/', StringComparison.Ordinal))
-            throw new SnapshotException(SnapshotErrorKind.BadInput, $"cannot name the overlay of disk '{target}' after snapshot '{name}' (it contains '/'); give {OptionName.DiskExternal(target)}");
+            throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"cannot name the overlay of disk '{target}' after snapshot '{name}' (it contains '/'); give {OptionName.DiskExternal(target)}");
         var fileName = Path.GetFileName(source);
         var dot = fileName.LastIndexOf('.');
         var stem = dot > 0 ? source[..(source.Length - fileName.Length + dot)] : source;

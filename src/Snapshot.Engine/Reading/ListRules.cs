@@ -48,5 +48,5 @@ internal static class ListRules
         return flags;
     }
 
-    private static SnapshotException Bad(FormattableString message) => new(SnapshotErrorKind.BadInput, message);
+    private static SnapshotException Bad(FormattableString message) => SnapshotException.Naming(SnapshotErrorKind.BadInput, message);
 }

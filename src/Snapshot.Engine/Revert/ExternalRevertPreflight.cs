@@ -46,7 +46,7 @@ internal static class ExternalRevertPreflight
         }
 
         if (RevertEvents.HasProcess(currentState) && !options.Force && GuestAbi.Difference(currentDefinition, definition) is { } difference)
-            throw new SnapshotException(SnapshotErrorKind.BadInput,
+            throw SnapshotException.Naming(SnapshotErrorKind.BadInput,
                 $"reverting to snapshot '{name}' changes the running guest's ABI ({difference}); pass {OptionName.Force} to accept it");
 
         return new ExternalRevertPlan(name, definition, disks, start == RevertStart.Restore ? (string?)memory!.Attribute("file") : null, start, target)
@@ -74,7 +74,7 @@ internal static class ExternalRevertPreflight
                 if (asked is not { } wanted)
                     return (RevertStart.DefineOnly, DomainState.Shutoff);
                 if (!options.Force)
-                    throw new SnapshotException(SnapshotErrorKind.BadInput,
+                    throw SnapshotException.Naming(SnapshotErrorKind.BadInput,
                         $"snapshot '{name}' is disk-only: it holds no memory to resume; to boot the guest fresh from its disks {(wanted == DomainState.Running ? "running" : "paused")}, pass {OptionName.Force}");
                 return (RevertStart.FreshBoot, wanted);
             case "pmsuspended":
