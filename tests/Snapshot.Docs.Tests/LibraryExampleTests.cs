@@ -38,7 +38,7 @@ public sealed class LibraryExampleTests
         using var engine = SnapshotEngine.Connect("test:///default");
         var output = await CaptureAsync(() => Creating.TakeClassicSnapshotAsync(engine, "test"));
 
-        output.Should().EndWith("created before-upgrade: running, Internal, current: True\n");
+        output.Should().EndWith("created before-upgrade: Running, Internal, current: True\n");
         (await engine.Domain("test").ListAsync()).Select(s => s.Name).Should().Equal("before-upgrade");
     }
 
@@ -129,7 +129,7 @@ public sealed class LibraryExampleTests
         kind.Should().Be(SnapshotErrorKind.NotFound);
         (await CaptureAsync(async () => kind = await Errors.DescribeAsync(engine, "no-such-domain", "nope")))
             .Should().StartWith("NotFound: ");
-        (await CaptureAsync(() => Errors.DescribeAsync(engine, "demo", "installed"))).Should().Be("installed: shutoff\n");
+        (await CaptureAsync(() => Errors.DescribeAsync(engine, "demo", "installed"))).Should().Be("installed: Shutoff\n");
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Snapshot.Engine;
-using Snapshot.Interop;
 
 namespace Snapshot.Docs.Tests.Examples;
 
@@ -8,7 +7,8 @@ public static class Events
     // begin-snippet: watch-events
     public static async Task WatchAsync(SnapshotEngine engine, string domain, CancellationToken cancellationToken)
     {
-        // Until cancelled (the loop then ends with OperationCanceledException). null: every domain.
+        // Registered by this call, until cancelled (the loop then ends with OperationCanceledException).
+        // engine.WatchEventsAsync(token): every domain.
         await foreach (var e in engine.Domain(domain).WatchEventsAsync(cancellationToken))
             Console.WriteLine($"{e.Time:HH:mm:ss.fff} {e.DomainName}: {e.Type} {e.DetailName}");
     }
@@ -16,7 +16,8 @@ public static class Events
 
     // begin-snippet: subscribe
     public static IDisposable LogReverts(SnapshotEngine engine, string domain) =>
-        // The handler runs on libvirt's event-loop thread: keep it short. Dispose to stop.
+        // The handler runs on libvirt's event-loop thread (a revert's own events: on the reverting
+        // call's thread): keep it short. What it throws is logged, not thrown. Dispose to stop.
         engine.Domain(domain).Subscribe(e =>
         {
             if (e.Detail is LifecycleEventDetail.DefinedFromSnapshot)

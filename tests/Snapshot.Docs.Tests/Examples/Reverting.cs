@@ -20,6 +20,12 @@ public static class Reverting
     }
     // end-snippet
 
+    // begin-snippet: revert-current
+    public static Task<SnapshotInfo> BackToCurrentAsync(SnapshotEngine engine, string domain) =>
+        // The options are optional everywhere: these are the defaults (the state the snapshot had).
+        engine.Domain(domain).RevertToCurrentAsync();
+    // end-snippet
+
     // begin-snippet: delete
     public static Task DeleteBranchAsync(SnapshotEngine engine, string domain, string snapshot) =>
         // Snapshot (default): this one, children re-parented; Children: with all below it;
