@@ -102,22 +102,10 @@ public sealed class SnapshotDomain : ISnapshotDomain
     }
 
     /// <inheritdoc />
-    public Task SuspendAsync(CancellationToken cancellationToken = default) =>
-        Read(() =>
-        {
-            using var dom = _engine.Context.Resolve(_domain);
-            dom.Suspend();
-            return true;
-        }, cancellationToken);
+    public Task SuspendAsync(CancellationToken cancellationToken = default) => OnDomain(d => d.Suspend(), cancellationToken);
 
     /// <inheritdoc />
-    public Task ResumeAsync(CancellationToken cancellationToken = default) =>
-        Read(() =>
-        {
-            using var dom = _engine.Context.Resolve(_domain);
-            dom.Resume();
-            return true;
-        }, cancellationToken);
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => OnDomain(d => d.Resume(), cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<LifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken = default)
@@ -132,6 +120,14 @@ public sealed class SnapshotDomain : ISnapshotDomain
         _engine.ThrowIfDisposed();
         return EngineBoundary.Run(() => _engine.Events.Subscribe(_domain, handler));
     }
+
+    private Task<bool> OnDomain(Action<LibvirtDomain> call, CancellationToken cancellationToken) =>
+        Read(() =>
+        {
+            using var dom = _engine.Context.Resolve(_domain);
+            call(dom);
+            return true;
+        }, cancellationToken);
 
     // libvirt's calls block; they run off the caller's thread, and the token stops the wait.
     private Task<T> Read<T>(Func<T> body, CancellationToken cancellationToken)

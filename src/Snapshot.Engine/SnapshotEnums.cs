@@ -118,11 +118,14 @@ public static class LibvirtWords
     internal static SnapshotState ParseState(string? word) =>
         Enum.GetValues<SnapshotState>().FirstOrDefault(s => s.ToLibvirtWord() == word, SnapshotState.NoState);
 
-    /// <summary>A mode from libvirt's word; an unknown one is refused with libvirt's own message for it.</summary>
+    /// <summary>A mode from libvirt's word; null for none or one this engine does not know.</summary>
+    internal static SnapshotMode? FindMode(string? word) =>
+        Enum.GetValues<SnapshotMode>().Cast<SnapshotMode?>().FirstOrDefault(m => m!.Value.ToLibvirtWord() == word);
+
+    /// <summary>A mode from a caller's word; an unknown one is refused with libvirt's own message for it.</summary>
     internal static SnapshotMode? ParseMode(string? word, string element) =>
         word is null ? null
-        : Enum.GetValues<SnapshotMode>().Cast<SnapshotMode?>().FirstOrDefault(m => m!.Value.ToLibvirtWord() == word)
-          ?? throw new SnapshotException(SnapshotErrorKind.BadInput, $"XML error: Invalid value for attribute 'snapshot' in element '{element}': '{word}'.");
+        : FindMode(word) ?? throw new SnapshotException(SnapshotErrorKind.BadInput, $"XML error: Invalid value for attribute 'snapshot' in element '{element}': '{word}'.");
 
     internal static DiskSourceType? ParseSourceType(string? word) => word switch
     {

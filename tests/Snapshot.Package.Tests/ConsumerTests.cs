@@ -9,17 +9,18 @@ public sealed class ConsumerTests(PackagesFixture packages, ITestOutputHelper ou
         using Snapshot.Interop;
 
         using var engine = SnapshotEngine.Connect("test:///default");
-        var created = await engine.CreateAsync("test", new SnapshotCreateOptions { Name = "from-package", Description = "made by the consumer" });
+        var test = engine.Domain("test");
+        var created = await test.CreateAsync(new SnapshotCreateOptions { Name = "from-package", Description = "made by the consumer" });
         Console.WriteLine($"created {created.Name}");
-        foreach (var snapshot in engine.List("test", new SnapshotListFilter()))
+        foreach (var snapshot in await test.ListAsync())
             Console.WriteLine($"listed {snapshot.Name} {snapshot.Description}");
         try
         {
-            engine.Get("test", "missing");
+            await test.GetAsync("missing");
         }
-        catch (SnapshotNotFoundException e)
+        catch (SnapshotException e) when (e.Kind == SnapshotErrorKind.NotFound && e.InnerException is LibvirtException l)
         {
-            Console.WriteLine($"not found: {e.Code}");
+            Console.WriteLine($"not found: {l.Code}");
         }
         """;
 

@@ -37,21 +37,8 @@ public sealed record MemorySpec(SnapshotMode? Snapshot, string? File) : IParsabl
     /// <summary>Parses virsh's <c>--memspec</c> syntax without throwing.</summary>
     /// <param name="s">The spec.</param>
     /// <param name="result">The spec, or null when it does not parse.</param>
-    public static bool TryParse([NotNullWhen(true)] string? s, [MaybeNullWhen(false)] out MemorySpec result)
-    {
-        result = null;
-        if (s is null)
-            return false;
-        try
-        {
-            result = SpecSyntax.ParseMemory(s);
-            return true;
-        }
-        catch (SnapshotException)
-        {
-            return false;
-        }
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, [MaybeNullWhen(false)] out MemorySpec result) =>
+        SpecSyntax.TryParse(s, SpecSyntax.ParseMemory, out result);
 }
 
 /// <summary>One disk of a snapshot request (virsh's <c>--diskspec</c>).</summary>
@@ -101,19 +88,6 @@ public sealed record DiskSpec(string Name, SnapshotMode? Snapshot = null, string
     /// <summary>Parses virsh's <c>--diskspec</c> syntax without throwing.</summary>
     /// <param name="s">The spec.</param>
     /// <param name="result">The spec, or null when it does not parse.</param>
-    public static bool TryParse([NotNullWhen(true)] string? s, [MaybeNullWhen(false)] out DiskSpec result)
-    {
-        result = null;
-        if (s is null)
-            return false;
-        try
-        {
-            result = SpecSyntax.ParseDisk(s);
-            return true;
-        }
-        catch (SnapshotException)
-        {
-            return false;
-        }
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, [MaybeNullWhen(false)] out DiskSpec result) =>
+        SpecSyntax.TryParse(s, SpecSyntax.ParseDisk, out result);
 }

@@ -49,6 +49,24 @@ internal static class SpecSyntax
         return new DiskSpec(parts[0], LibvirtWords.ParseMode(snapshot, "disk"), driver, sourceType, file);
     }
 
+    /// <summary>A parse that says no instead of throwing its <see cref="SnapshotException"/>.</summary>
+    public static bool TryParse<T>(string? text, Func<string, T> parse, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T result)
+        where T : class
+    {
+        result = null;
+        if (text is null)
+            return false;
+        try
+        {
+            result = parse(text);
+            return true;
+        }
+        catch (SnapshotException)
+        {
+            return false;
+        }
+    }
+
     private static List<string> Split(string text)
     {
         var parts = new List<string>();

@@ -95,8 +95,7 @@ internal static class SnapshotXmlReader
     }
 
     // What libvirt wrote is read leniently: a mode this engine does not know reads as absent.
-    private static SnapshotMode? ModeOf(string? word) =>
-        Enum.GetValues<SnapshotMode>().Cast<SnapshotMode?>().FirstOrDefault(m => m!.Value.ToLibvirtWord() == word);
+    private static SnapshotMode? ModeOf(string? word) => LibvirtWords.FindMode(word);
 
     // virsh's rule: with a <memory> element, external memory or any external disk makes it external;
     // without one (snapshots from before libvirt 1.0.1), only the disk-snapshot state does.
