@@ -27,8 +27,8 @@ public sealed class RevertFaultTests
         ("hold-events", Leaves.Unchanged, null),
         ("stop", Leaves.Unchanged, null),
         ("create-overlays", Leaves.RolledBack, "booted afresh on its previous disks"),
-        ("define", Leaves.RolledBack, "deleted the new overlay"),
-        ("start", Leaves.RolledBack, "it is defined again on its previous disks; deleted the new overlay"),
+        ("define", Leaves.RolledBack, "the new overlay '{0}' was deleted"),
+        ("start", Leaves.RolledBack, "it is defined again on its previous disks; the new overlay '{0}' was deleted; booted afresh"),
         ("publish-events", Leaves.RevertedNotCurrent, "the revert itself is done"),
         ("make-current", Leaves.RevertedNotCurrent, "the revert itself is done"),
         ("discard-descendants", Leaves.Reverted, "the revert itself is done"),
@@ -85,7 +85,7 @@ public sealed class RevertFaultTests
             var doing = ExternalRevert.Sequence.Steps.Single(s => s.Name == step).Doing;
             e.Message.Should().StartWith($"revert of domain 'test' to snapshot 's1' failed while {doing}: injected fault at step '{step}'");
             if (says is not null)
-                e.Message.Should().Contain(says);
+                e.Message.Should().Contain(string.Format(System.Globalization.CultureInfo.InvariantCulture, says, overlay));
             if (leaves == Leaves.Unchanged)
                 e.Message.Should().NotContain(";", "nothing was done, so nothing is undone or left");
         }
