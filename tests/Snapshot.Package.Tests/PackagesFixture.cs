@@ -56,6 +56,7 @@ public sealed partial class PackagesFixture : IDisposable
                   <package pattern="VirtSnap" />
                   <package pattern="VirtSnap.*" />
                   <package pattern="virt-snap" />
+                  <package pattern="virt-snap.*" />
                 </packageSource>
             {otherSources}
                 <packageSource key="nuget.org"><package pattern="*" /></packageSource>
