@@ -43,7 +43,7 @@ public sealed class CompletionTests(TestNode node) : IClassFixture<TestNode>
     {
         Complete("snapshot-info", "chain", "").Should().Equal("a-third", "m-second", "z-first");
         Complete("snapshot-revert", "demo", "w").Should().Equal("with space");
-        Complete("snapshot-delete", "--snapshotname", "", "--domain", "chain").Should().BeEmpty("the word under the cursor is the last one");
+        Complete("snapshot-delete", "--snapshotname", "z", "--domain", "ch").Should().Equal(["chain"], "the word under the cursor is the last one");
         Complete("snapshot-delete", "--domain", "chain", "--snapshotname", "m").Should().Equal("m-second");
         Complete("snapshot-list", "chain", "--from", "z").Should().Equal("z-first");
     }
