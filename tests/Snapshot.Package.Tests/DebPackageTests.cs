@@ -62,7 +62,7 @@ public sealed class DebPackageTests(DebPackageFixture deb, ITestOutputHelper out
         try
         {
             Checked("command -v virt-snap").Out.Trim().Should().Be("/usr/bin/virt-snap");
-            Checked("file -L /usr/bin/virt-snap").Out.Should().Contain("ELF 64-bit").And.NotContain("not stripped");
+            File.ReadAllBytes("/usr/bin/virt-snap").Take(4).Should().Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], "the NativeAOT binary itself");
             Checked("virt-snap -c test:///default version").Out.Should().Contain("Using API: TEST");
             Checked("man -w virt-snap").Out.Trim().Should().Be("/usr/share/man/man1/virt-snap.1.gz");
             Checked("MANWIDTH=80 man virt-snap | col -b").Out.Should().Contain("snapshot-create-as").And.Contain("EXIT STATUS");
