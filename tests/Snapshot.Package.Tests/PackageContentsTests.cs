@@ -143,6 +143,6 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
         return XElement.Load(stream);
     }
 
-    private static IEnumerable<string> PackageTypes(string nupkg) =>
+    private static List<string> PackageTypes(string nupkg) =>
         Nuspec(nupkg).Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => e.Attribute("name")!.Value).ToList();
 }
