@@ -78,7 +78,7 @@ public sealed class DebPackageTests(DebPackageFixture deb, ITestOutputHelper out
                 <node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
                   <domain type='test'>
                     <name>web1</name><memory>65536</memory><os><type arch='x86_64'>hvm</type></os>
-                    <test:domainsnapshot><name>installed</name><state>shutoff</state><creationTime>1700000000</creationTime><memory snapshot='no'/></test:domainsnapshot>
+                    <test:domainsnapshot><name>installed</name><state>shutoff</state><creationTime>1700000000</creationTime><memory snapshot='no'/><active>0</active></test:domainsnapshot>
                     <test:domainsnapshot><name>before-upgrade</name><state>shutoff</state><creationTime>1700000100</creationTime><memory snapshot='no'/><parent><name>installed</name></parent><active>1</active></test:domainsnapshot>
                   </domain>
                   <domain type='test'><name>db1</name><memory>65536</memory><os><type arch='x86_64'>hvm</type></os></domain>
