@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # virt-snap's benchmark (issue 7): each figure beside its yardstick, measured in the same run.
-# Prepares the host and the test guest, publishes the CLI ReadyToRun into artifacts/bench/virt-snap,
+# Prepares the host and the test guest, publishes the CLI NativeAOT (as the .deb and the linux-x64 tool ship it)
+# into artifacts/bench/virt-snap,
 # builds the benchmark in Release and runs it. Run as root. Options go to the benchmark:
 #   native/bench.sh --quick                 0.5 GiB only, 3 runs per process figure (~3 min)
 #   native/bench.sh                         0.5, 1, 2 and 4 GiB (~15 min)
@@ -15,9 +16,8 @@ native/build-guest.sh >/dev/null
 out=artifacts/bench
 rm -rf "$out/virt-snap"
 mkdir -p "$out"
-echo "bench: publishing virt-snap (ReadyToRun)" >&2
-dotnet publish src/Snapshot.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$out/virt-snap" -nologo -v quiet >&2
+echo "bench: publishing virt-snap (NativeAOT)" >&2
+dotnet publish src/Snapshot.Cli -c Release -r linux-x64 -o "$out/virt-snap" -nologo -v quiet >&2
 echo "bench: building the benchmark (Release)" >&2
 dotnet build tests/Snapshot.Benchmarks -c Release -nologo -v quiet -o "$out/bench" >&2
 exec dotnet "$out/bench/Snapshot.Benchmarks.dll" --virt-snap "$out/virt-snap/virt-snap" "$@"

@@ -2,14 +2,18 @@
 # Prepares this machine to run virt-snap and its tests against a real libvirtd:
 # libvirt and QEMU from Debian's packages, the daemons started by hand (no systemd here),
 # /dev/kvm for the kvm group, unprivileged userfaultfd (QEMU's background-snapshot needs it),
-# and a wait until qemu:///system answers. Idempotent: a second run changes nothing.
+# and a wait until qemu:///system answers; the NativeAOT toolchain (clang, lld, zlib1g-dev: the linker side
+# of `dotnet publish -p:PublishAot=true`) and the Debian packaging tools (dpkg-dev, lintian, man-db,
+# bash-completion) that native/package-deb.sh and its tests use, GNU time (the benchmark's peak memory). Idempotent: a second run changes nothing.
 # Run as root. Prints one line per thing it changed.
 set -euo pipefail
 
 [ "$(id -u)" -eq 0 ] || { echo "setup-host: must run as root" >&2; exit 1; }
 
 packages=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev
-          qemu-system-x86 qemu-utils busybox-static cpio gcc libc6-dev)
+          qemu-system-x86 qemu-utils busybox-static cpio gcc libc6-dev
+          clang lld zlib1g-dev
+          dpkg-dev lintian man-db bash-completion time)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using Snapshot.Cli.Commands.Complete;
 using Snapshot.Cli.Commands.Event;
+using Snapshot.Cli.Commands.ManPage;
 using Snapshot.Cli.Commands.SnapshotCreate;
 using Snapshot.Cli.Commands.SnapshotCreateAs;
 using Snapshot.Cli.Commands.SnapshotCurrent;
@@ -106,6 +108,9 @@ internal static class Cli
         root.Subcommands.Add(SnapshotRevertCommandParser.GetCommand(globals));
         root.Subcommands.Add(EventCommandParser.GetCommand(globals));
         root.Subcommands.Add(VersionCommandParser.GetCommand(globals));
+        // Hidden: what the .deb's shell completion and man page are made with.
+        root.Subcommands.Add(CompleteCommandParser.GetCommand(globals));
+        root.Subcommands.Add(ManPageCommandParser.GetCommand());
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithExitCodes((HelpAction)help.Action!);

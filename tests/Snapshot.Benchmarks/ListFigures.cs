@@ -29,11 +29,28 @@ internal sealed class ListFigures(BenchOptions options, Report report)
     {
         var (ours, _) = Measure.MedianMs(options.Runs, options.VirtSnap!, ["-c", Measure.Uri, "version"]);
         var (virsh, _) = Measure.MedianMs(options.Runs, "virsh", ["-c", Measure.Uri, "version"]);
-        var (dotnetFloor, _) = Measure.MedianMs(options.Runs, options.VirtSnap!, ["--help"]);
-        report.Add(new Row("startup: version", ours, virsh, "ms", "virsh version", "-", null,
+        var (floor, _) = Measure.MedianMs(options.Runs, options.VirtSnap!, ["--help"]);
+        var (virshFloor, _) = Measure.MedianMs(options.Runs, "virsh", ["--help"]);
+        report.Add(new Row("startup: version", ours, virsh, "ms", "virsh version", "<= 1.5x", ours <= 1.5 * virsh,
             string.Create(CultureInfo.InvariantCulture,
-                $"median of {options.Runs}; virt-snap --help (no libvirt connection) takes {dotnetFloor:0} ms: the .NET runtime's own start is the floor (NativeAOT is not available from this registry)")));
+                $"median of {options.Runs}; {Kind()}; --help (no libvirt connection): virt-snap {floor:0} ms, virsh {virshFloor:0} ms")));
+        PeakMemory("version", ["-c", Measure.Uri, "version"]);
     }
+
+    /// <summary>Peak resident memory of one command, virt-snap's beside virsh's.</summary>
+    private void PeakMemory(string figure, IReadOnlyList<string> arguments)
+    {
+        var ours = Measure.PeakRssKb(options.Runs, options.VirtSnap!, arguments) / 1024;
+        var virsh = Measure.PeakRssKb(options.Runs, "virsh", arguments) / 1024;
+        report.Add(new Row($"peak memory: {figure}", ours, virsh, "MB", "virsh", "<= 2.0x", ours <= 2 * virsh,
+            string.Create(CultureInfo.InvariantCulture, $"median of {options.Runs} runs apart from the timed ones; ru_maxrss (GNU time %M), MiB")));
+    }
+
+    /// <summary>What the measured virt-snap is: the NativeAOT binary native/bench.sh publishes, or a managed build.</summary>
+    private string Kind() =>
+        File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.VirtSnap!))!, "virt-snap.dll"))
+            ? "a managed build (apphost and virt-snap.dll)"
+            : "the NativeAOT binary";
 
     private void List()
     {
@@ -66,8 +83,10 @@ internal sealed class ListFigures(BenchOptions options, Report report)
                 var (ours, oursRun) = Measure.MedianMs(options.Runs, options.VirtSnap!, arguments);
                 var (virsh, virshRun) = Measure.MedianMs(options.Runs, "virsh", arguments);
                 var same = oursRun.Output == virshRun.Output;
-                report.Add(new Row($"snapshot-list{(tree ? " --tree" : "")} ({options.Snapshots})", ours, virsh, "ms", "virsh", "<= 1.0x", ours <= virsh,
-                    string.Create(CultureInfo.InvariantCulture, $"median of {options.Runs}; output {(same ? "identical to virsh's" : "DIFFERS from virsh's")}")));
+                var figure = $"snapshot-list{(tree ? " --tree" : "")} ({options.Snapshots})";
+                report.Add(new Row(figure, ours, virsh, "ms", "virsh", "<= 1.0x", ours <= virsh,
+                    string.Create(CultureInfo.InvariantCulture, $"median of {options.Runs}; {Kind()}; output {(same ? "identical to virsh's" : "DIFFERS from virsh's")}")));
+                PeakMemory(figure, arguments);
             }
         }
         finally

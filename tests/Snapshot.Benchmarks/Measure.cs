@@ -34,6 +34,29 @@ internal static class Measure
         return run;
     }
 
+    /// <summary>
+    /// A process's peak resident memory (its high-water mark, kB as GNU time reports wait4's ru_maxrss), from one run
+    /// apart from the timed ones; the median of <paramref name="runs"/> runs.
+    /// </summary>
+    public static double PeakRssKb(int runs, string file, IReadOnlyList<string> arguments)
+    {
+        var report = Path.Combine(Path.GetTempPath(), $"virtsnap-bench-rss-{Environment.ProcessId}.txt");
+        try
+        {
+            var peaks = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                Run("/usr/bin/time", ["-f", "%M", "-o", report, file, .. arguments]);
+                peaks.Add(double.Parse(File.ReadAllText(report).Trim(), CultureInfo.InvariantCulture));
+            }
+            return Median(peaks);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
     public static ChildRun Virsh(params string[] arguments) => Run("virsh", ["-c", Uri, .. arguments]);
 
     public static double Median(IEnumerable<double> values)

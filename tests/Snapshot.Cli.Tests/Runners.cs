@@ -5,15 +5,53 @@ namespace Snapshot.Cli.Tests;
 /// <summary>What a user sees from one command: exit code, stdout and stderr.</summary>
 public sealed record CommandOutput(int ExitCode, string Out, string Err);
 
-/// <summary>Runs virt-snap in-process through <see cref="Cli.Run"/>.</summary>
+/// <summary>
+/// Runs virt-snap in-process through <see cref="Cli.Run"/>, or, when <c>VIRTSNAP_CLI</c> names an executable
+/// (tests/run.sh's native pass: the NativeAOT binary), as that child process, so that a trim or AOT break fails these tests.
+/// </summary>
 public static class VirtSnap
 {
+    /// <summary>The published executable under test, or null for in-process runs.</summary>
+    public static string? Executable { get; } = Environment.GetEnvironmentVariable("VIRTSNAP_CLI") is { Length: > 0 } path ? path : null;
+
+    /// <summary>The start of a virt-snap child process: the executable under test, else the managed build beside the tests.</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var start = Executable is { } native
+            ? new ProcessStartInfo(native)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "virt-snap.dll") } };
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
     public static CommandOutput Run(params string[] args)
     {
+        if (Executable is not null)
+        {
+            return RunProcess(StartInfo(args));
+        }
+
         using var output = new StringWriter { NewLine = "\n" };
         using var error = new StringWriter { NewLine = "\n" };
         var code = Cli.Run(args, output, error);
         return new CommandOutput(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a child process to its end: exit code, stdout, stderr.</summary>
+    public static CommandOutput RunProcess(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CommandOutput(process.ExitCode, stdout.Result, stderr.Result);
     }
 }
 
@@ -33,10 +71,6 @@ public static class Virsh
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new CommandOutput(process.ExitCode, stdout.Result, stderr.Result);
+        return VirtSnap.RunProcess(start);
     }
 }

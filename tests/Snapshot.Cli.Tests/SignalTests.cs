@@ -8,10 +8,7 @@ public sealed class SignalTests
     [Fact]
     public async Task Sigterm_cancels_like_ctrl_c_instead_of_killing_the_process()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "virt-snap.dll"), "-c", "test:///default", "event", "--all", "--loop"])
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(VirtSnap.StartInfo("-c", "test:///default", "event", "--all", "--loop"))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));

@@ -23,7 +23,10 @@ internal static class DotnetCli
     public static ProcessOutput Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunProcess(Executable, workingDirectory, environment, args);
 
-    public static ProcessOutput RunProcess(string fileName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ProcessOutput RunProcess(string fileName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProcess(fileName, workingDirectory, environment, Timeout, args);
+
+    public static ProcessOutput RunProcess(string fileName, string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -43,10 +46,10 @@ internal static class DotnetCli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} ran longer than {Timeout}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} ran longer than {timeout}");
         }
         process.WaitForExit();
         return new ProcessOutput(process.ExitCode, stdout.Result, stderr.Result);

@@ -5,7 +5,7 @@ using System.Xml.Linq;
 
 namespace Snapshot.Package.Tests;
 
-/// <summary>What is inside the three packages.</summary>
+/// <summary>What is inside the packages: the library, the binding, and the tool's pointer, native and portable packages.</summary>
 [Collection(PackagesCollection.Name)]
 public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHelper output)
 {
@@ -129,19 +129,56 @@ public sealed class PackageContentsTests(PackagesFixture packages, ITestOutputHe
     }
 
     [Fact]
-    public void Tool_package_is_a_dotnet_tool_named_virt_snap()
+    public void Tool_package_is_a_dotnet_tool_named_virt_snap_pointing_at_a_native_and_a_portable_package()
     {
-        var entries = Entries(packages.PackagePath("virt-snap"));
-        entries.Should().Contain(["tools/net10.0/any/DotnetToolSettings.xml", "tools/net10.0/any/virt-snap.dll",
-            "tools/net10.0/any/Snapshot.Engine.dll", "tools/net10.0/any/Snapshot.Interop.dll", "README.md"]);
-
-        using var zip = ZipFile.OpenRead(packages.PackagePath("virt-snap"));
-        using var stream = zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
-        var command = XElement.Load(stream).Descendants("Command").Single();
-        command.Attribute("Name")!.Value.Should().Be("virt-snap");
-        command.Attribute("EntryPoint")!.Value.Should().Be("virt-snap.dll");
-
-        var packageTypes = Nuspec(packages.PackagePath("virt-snap")).Descendants().Where(e => e.Name.LocalName == "packageType");
-        packageTypes.Select(e => e.Attribute("name")!.Value).Should().Contain("DotnetTool");
+        var pointer = packages.PackagePath("virt-snap");
+        Entries(pointer).Should().Contain(["tools/any/any/DotnetToolSettings.xml", "README.md"])
+            .And.NotContain(e => e.EndsWith(".dll", StringComparison.Ordinal), "the implementation lives in the runtime-specific packages");
+        var settings = ToolSettings(pointer, "tools/any/any/DotnetToolSettings.xml");
+        settings.Descendants("Command").Single().Attribute("Name")!.Value.Should().Be("virt-snap");
+        settings.Descendants("RuntimeIdentifierPackage").Select(e => (e.Attribute("RuntimeIdentifier")!.Value, e.Attribute("Id")!.Value))
+            .Should().BeEquivalentTo([("linux-x64", "virt-snap.linux-x64"), ("any", "virt-snap.any")]);
+        PackageTypes(pointer).Should().Contain("DotnetTool");
     }
+
+    [Fact]
+    public void Linux_x64_tool_package_holds_the_NativeAOT_binary_alone()
+    {
+        var native = packages.PackagePath("virt-snap.linux-x64");
+        Entries(native).Where(e => e.StartsWith("tools/", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(["tools/any/linux-x64/DotnetToolSettings.xml", "tools/any/linux-x64/virt-snap"]);
+        using (var zip = ZipFile.OpenRead(native))
+        using (var binary = zip.GetEntry("tools/any/linux-x64/virt-snap")!.Open())
+        {
+            var magic = new byte[4];
+            binary.ReadExactly(magic);
+            magic.Should().Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], "a native executable, not an apphost beside a dll");
+        }
+
+        var command = ToolSettings(native, "tools/any/linux-x64/DotnetToolSettings.xml").Descendants("Command").Single();
+        command.Attribute("EntryPoint")!.Value.Should().Be("virt-snap");
+        command.Attribute("Runner")!.Value.Should().Be("executable");
+        PackageTypes(native).Should().Contain("DotnetToolRidPackage");
+    }
+
+    [Fact]
+    public void Any_tool_package_is_the_framework_dependent_fallback()
+    {
+        var portable = packages.PackagePath("virt-snap.any");
+        Entries(portable).Should().Contain(["tools/net10.0/any/DotnetToolSettings.xml", "tools/net10.0/any/virt-snap.dll",
+            "tools/net10.0/any/Snapshot.Engine.dll", "tools/net10.0/any/Snapshot.Interop.dll"]);
+        ToolSettings(portable, "tools/net10.0/any/DotnetToolSettings.xml").Descendants("Command").Single()
+            .Attribute("EntryPoint")!.Value.Should().Be("virt-snap.dll");
+        PackageTypes(portable).Should().Contain("DotnetToolRidPackage");
+    }
+
+    private static XElement ToolSettings(string nupkg, string entry)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        using var stream = zip.GetEntry(entry)!.Open();
+        return XElement.Load(stream);
+    }
+
+    private static List<string> PackageTypes(string nupkg) =>
+        Nuspec(nupkg).Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => e.Attribute("name")!.Value).ToList();
 }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Snapshot.Package.Tests;
 
 /// <summary>
-/// Packs VirtSnap.Interop, VirtSnap and virt-snap once for all tests into a temp feed, built apart from
+/// Packs VirtSnap.Interop, VirtSnap and virt-snap (its pointer, linux-x64 and any packages) once for all tests into a temp feed, built apart from
 /// the repository's bin/obj (<c>--artifacts-path</c>), and prepares a NuGet setup that sees only that feed
 /// plus the usual sources, with a private packages folder (a VirtSnap of the same version cached by an
 /// earlier run must not stand in for the fresh one).
@@ -22,7 +22,8 @@ public sealed partial class PackagesFixture : IDisposable
         var watch = Stopwatch.StartNew();
         foreach (var project in new[] { "Snapshot.Interop", "Snapshot.Engine", "Snapshot.Cli" })
         {
-            var pack = DotnetCli.Run(Repo.Root, new Dictionary<string, string>(),
+            // The CLI's pack compiles the NativeAOT tool too: minutes on a loaded two-core machine.
+            var pack = DotnetCli.RunProcess(DotnetCli.Executable, Repo.Root, new Dictionary<string, string>(), TimeSpan.FromMinutes(15),
                 "pack", Repo.Src(project), "-c", "Release", "-o", Feed, "--artifacts-path", artifacts);
             if (pack.ExitCode != 0)
                 throw new InvalidOperationException($"dotnet pack {project} failed: {pack}");
@@ -56,6 +57,7 @@ public sealed partial class PackagesFixture : IDisposable
                   <package pattern="VirtSnap" />
                   <package pattern="VirtSnap.*" />
                   <package pattern="virt-snap" />
+                  <package pattern="virt-snap.*" />
                 </packageSource>
             {otherSources}
                 <packageSource key="nuget.org"><package pattern="*" /></packageSource>

@@ -28,6 +28,10 @@ public sealed class ToolTests(PackagesFixture packages, ITestOutputHelper output
         output.WriteLine(install.ToString());
         install.ExitCode.Should().Be(0, install.ToString());
         File.Exists(Path.Combine(toolPath, "virt-snap")).Should().BeTrue();
+        // On linux-x64 the RID-specific tool resolves to the NativeAOT package, not the framework-dependent one.
+        var installed = File.ResolveLinkTarget(Path.Combine(toolPath, "virt-snap"), returnFinalTarget: true)?.FullName ?? Path.Combine(toolPath, "virt-snap");
+        installed.Should().Contain("/virt-snap.linux-x64/");
+        File.ReadAllBytes(installed).Take(4).Should().Equal([0x7F, (byte)'E', (byte)'L', (byte)'F']);
 
         var node = Path.Combine(packages.NewDirectory("node"), "node.xml");
         File.WriteAllText(node, """

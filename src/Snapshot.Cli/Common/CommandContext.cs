@@ -65,6 +65,15 @@ internal sealed class CommandContext : IDisposable
         }
     }
 
+    /// <summary><see cref="Print(string)"/> for output too large to build as one string first: written as it is made.</summary>
+    public void Print(Action<TextWriter> write)
+    {
+        if (!Json)
+        {
+            write(Out);
+        }
+    }
+
     /// <summary>virsh's <c>vshPrintExtra</c>: informational, dropped by <c>--quiet</c>.</summary>
     public void PrintExtra(string text)
     {

@@ -13,6 +13,17 @@ internal static class VirshTree
 {
     public static string Render(IReadOnlyList<(string Name, string? Parent)> items)
     {
+        using var text = new StringWriter { NewLine = "\n" };
+        Write(text, items);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes the tree line by line: a --tree of 1,000 snapshots in a chain is megabytes of indentation, which as one
+    /// string (and its builder) doubled the process's peak memory.
+    /// </summary>
+    public static void Write(TextWriter output, IReadOnlyList<(string Name, string? Parent)> items)
+    {
         // Children by parent name, in display order: one pass instead of two scans of the list per node
         // (quadratic, and slow on 1,000s of snapshots).
         var children = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -29,24 +40,24 @@ internal static class VirshTree
             }
         }
 
-        var sb = new StringBuilder();
         var indent = new StringBuilder();
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i].Parent is null)
             {
-                PrintNode(sb, items, children, i, i, root: true, indent);
+                PrintNode(output, items, children, i, i, root: true, indent);
             }
         }
-
-        return sb.ToString();
     }
 
-    private static void PrintNode(StringBuilder sb, IReadOnlyList<(string Name, string? Parent)> items, Dictionary<string, List<int>> children,
+    private static void PrintNode(TextWriter output, IReadOnlyList<(string Name, string? Parent)> items, Dictionary<string, List<int>> children,
         int id, int lastSibling, bool root, StringBuilder indent)
     {
         var name = items[id].Name;
-        sb.Append(indent).Append(root ? "" : "+- ").Append(name).Append('\n');
+        output.Write(indent);
+        output.Write(root ? "" : "+- ");
+        output.Write(name);
+        output.Write('\n');
 
         if (!root)
         {
@@ -58,7 +69,8 @@ internal static class VirshTree
 
         if (lastChild != -1)
         {
-            sb.Append(indent).Append("  |\n");
+            output.Write(indent);
+            output.Write("  |\n");
         }
 
         indent.Append("  ");
@@ -66,7 +78,7 @@ internal static class VirshTree
         {
             foreach (var i in mine)
             {
-                PrintNode(sb, items, children, i, lastChild, root: false, indent);
+                PrintNode(output, items, children, i, lastChild, root: false, indent);
             }
         }
 
@@ -74,7 +86,8 @@ internal static class VirshTree
 
         if (lastChild == -1 && id == lastSibling)
         {
-            sb.Append(indent).Append('\n');
+            output.Write(indent);
+            output.Write('\n');
         }
 
         if (!root)

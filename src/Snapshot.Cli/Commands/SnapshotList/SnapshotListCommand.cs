@@ -136,7 +136,7 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
             }
         }
 
-        ctx.Print(VirshTree.Render(items));
+        ctx.Print(output => VirshTree.Write(output, items));
         return ExitCodes.Success;
     }
 }
