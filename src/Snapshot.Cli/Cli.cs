@@ -58,15 +58,16 @@ internal static class Cli
     private static async Task<int> RunGuardedAsync(string[] args, GuardedWriter output, TextWriter error, CancellationToken ct)
     {
         var parseResult = RootCommand.Parse(args, ParserConfiguration);
+        // The words quoted back are the user's: their control characters are escaped as in error lines.
         if (ParseErrors.Describe(parseResult) is { } parseError)
         {
-            error.Write($"error: {parseError}\n");
+            error.Write($"error: {VirshFormat.EscapeControls(parseError)}\n");
             return ExitCodes.Usage;
         }
 
         if (UnknownOptionTakenAsOperand(parseResult, args) is { } unknown)
         {
-            error.Write($"error: command '{parseResult.CommandResult.Command.Name}' doesn't support option {unknown}\n");
+            error.Write($"error: command '{parseResult.CommandResult.Command.Name}' doesn't support option {VirshFormat.EscapeControls(unknown)}\n");
             return ExitCodes.Usage;
         }
 
