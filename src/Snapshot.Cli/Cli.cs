@@ -41,7 +41,7 @@ internal static class Cli
         guarded.Flush();
 
         // A command that failed has said so already: its code stands, the lost output is no second error.
-        if (guarded.Failure is not { } failure || code != ExitCodes.Success)
+        if (guarded.Failure is null || code != ExitCodes.Success)
         {
             return code;
         }
@@ -51,7 +51,7 @@ internal static class Cli
             return ExitCodes.ReaderGone;
         }
 
-        error.Write($"error: failed to write to standard output: {failure.Message}\n");
+        error.Write($"error: failed to write to standard output: {guarded.Reason}\n");
         return ExitCodes.Failed;
     }
 

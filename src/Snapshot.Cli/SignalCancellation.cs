@@ -49,7 +49,7 @@ internal sealed class SignalCancellation : IDisposable
             {
                 _error.Write(StillCleaningUp + "\n");
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A terminal that hung up: the cleanup matters more than the notice.
             }

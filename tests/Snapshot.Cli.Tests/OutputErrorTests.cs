@@ -25,6 +25,24 @@ public sealed class OutputErrorTests(TestNode node) : IClassFixture<TestNode>
     }
 
     [Fact]
+    public void A_closed_stdout_is_one_error_line_and_exit_1()
+    {
+        var result = VirtSnapShell.Run($"$VIRT_SNAP -c {node.Uri} snapshot-list demo >&-");
+
+        result.Err.Should().Be("error: failed to write to standard output: Bad file descriptor\n");
+        result.ExitCode.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_closed_stderr_keeps_the_exit_code_of_the_failure()
+    {
+        var result = VirtSnapShell.Run($"$VIRT_SNAP -c {node.Uri} snapshot-info demo nosnap 2>&-");
+
+        result.ExitCode.Should().Be(3, "the error line is lost, not the code (it was 134, an abort)");
+        result.Out.Should().Be("\n");
+    }
+
+    [Fact]
     public void Stdout_and_stderr_into_one_file_keep_both()
     {
         var file = Path.Combine(Path.GetTempPath(), $"virt-snap-both-{Guid.NewGuid():N}.log");

@@ -20,13 +20,16 @@ internal sealed class GuardedWriter(TextWriter inner) : TextWriter
     public bool Terminal { get; init; }
 
     /// <summary>The first write error, or null.</summary>
-    public IOException? Failure { get; private set; }
+    public Exception? Failure { get; private set; }
+
+    /// <summary>The first write error in the system's words (.NET calls a closed descriptor "access denied").</summary>
+    public string? Reason => Failure is UnauthorizedAccessException { InnerException: IOException inner } ? inner.Message : Failure?.Message;
 
     /// <summary>Cancelled at the first write error.</summary>
     public CancellationToken Failed => _failed.Token;
 
     /// <summary>Whether the reader closed its end (EPIPE): the process then ends as a SIGPIPE death is reported, 141, silently.</summary>
-    public bool ReaderGone => Failure?.HResult == Epipe;
+    public bool ReaderGone => Failure is IOException { HResult: Epipe };
 
     public override Encoding Encoding => inner.Encoding;
 
@@ -56,7 +59,7 @@ internal sealed class GuardedWriter(TextWriter inner) : TextWriter
             {
                 inner.Write(buffer);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Fail(e);
             }
@@ -96,14 +99,14 @@ internal sealed class GuardedWriter(TextWriter inner) : TextWriter
             {
                 write();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Fail(e);
             }
         }
     }
 
-    private void Fail(IOException e)
+    private void Fail(Exception e)
     {
         Failure = e;
         _failed.Cancel();
