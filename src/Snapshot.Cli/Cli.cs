@@ -15,6 +15,7 @@ using Snapshot.Cli.Commands.SnapshotParent;
 using Snapshot.Cli.Commands.SnapshotRevert;
 using Snapshot.Cli.Commands.Version;
 using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
 
 namespace Snapshot.Cli;
 
@@ -37,16 +38,38 @@ internal static class Cli
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var parseResult = RootCommand.Parse(args, ParserConfiguration);
-        if (parseResult.Action is ParseErrorAction)
+        var guarded = output as GuardedWriter ?? new GuardedWriter(output);
+        var code = await RunGuardedAsync(args, guarded, error, ct);
+        guarded.Flush();
+
+        // A command that failed has said so already: its code stands, the lost output is no second error.
+        if (guarded.Failure is null || code != ExitCodes.Success)
         {
-            error.Write($"error: {DescribeParseError(parseResult)}\n");
+            return code;
+        }
+
+        if (guarded.ReaderGone)
+        {
+            return ExitCodes.ReaderGone;
+        }
+
+        error.Write($"error: failed to write to standard output: {guarded.Reason}\n");
+        return ExitCodes.Failed;
+    }
+
+    private static async Task<int> RunGuardedAsync(string[] args, GuardedWriter output, TextWriter error, CancellationToken ct)
+    {
+        var parseResult = RootCommand.Parse(args, ParserConfiguration);
+        // The words quoted back are the user's: their control characters are escaped as in error lines.
+        if (ParseErrors.Describe(parseResult) is { } parseError)
+        {
+            error.Write($"error: {VirshFormat.EscapeControls(parseError)}\n");
             return ExitCodes.Usage;
         }
 
         if (UnknownOptionTakenAsOperand(parseResult, args) is { } unknown)
         {
-            error.Write($"error: command '{parseResult.CommandResult.Command.Name}' doesn't support option {unknown}\n");
+            error.Write($"error: command '{parseResult.CommandResult.Command.Name}' doesn't support option {VirshFormat.EscapeControls(unknown)}\n");
             return ExitCodes.Usage;
         }
 
@@ -58,19 +81,6 @@ internal static class Cli
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(configuration, ct);
-    }
-
-    /// <summary>virsh's wording for an unknown option; System.CommandLine's for the rest.</summary>
-    private static string DescribeParseError(ParseResult parseResult)
-    {
-        var command = parseResult.CommandResult.Command;
-        var unknown = parseResult.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-'));
-        if (unknown is not null && command is not System.CommandLine.RootCommand)
-        {
-            return $"command '{command.Name}' doesn't support option {unknown}";
-        }
-
-        return parseResult.Errors[0].Message;
     }
 
     /// <summary>

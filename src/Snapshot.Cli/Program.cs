@@ -1,30 +1,56 @@
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Cli.Common;
+using Snapshot.Cli.Output;
+
 namespace Snapshot.Cli;
 
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // stderr too: a closed one (`2>&-`) or a terminal that hung up never ends the process mid-way.
+        var error = new GuardedWriter(Console.Error);
+        if (Utf8Input.CheckArguments(args) is { } notUtf8)
         {
-            // First Ctrl-C cancels the operation; a second one ends the process.
-            e.Cancel = !cancel.IsCancellationRequested;
-            cancel.Cancel();
+            error.Write($"error: {notUtf8}\n");
+            return ExitCodes.Usage;
+        }
+
+        using var signals = new SignalCancellation(error);
+
+        // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls
+        // otherwise. Not disposed: after a failed write there is nothing left to flush, and a flush would
+        // fail again.
+        var output = new GuardedWriter(new StreamWriter(OpenStdout(), bufferSize: 1 << 16) { AutoFlush = true, NewLine = "\n" })
+        {
+            Terminal = !Console.IsOutputRedirected,
         };
+        return await Cli.RunAsync(args, output, error, signals.Token);
+    }
 
-        // SIGTERM (what CI runners and timeouts send) cancels like Ctrl-C, so that a half-done
-        // operation rolls back or says what it left instead of dying mid-way.
-        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            context =>
+    /// <summary>
+    /// A pipe or a device: fd 1 itself, since Console's stream pretends a write to a closed pipe succeeded
+    /// (and `virt-snap event --loop | head -1` would wait forever). A file: Console's stream, whose writes
+    /// go where the file offset is; a FileStream keeps its own and would overwrite what stderr wrote
+    /// into the same file (`>log 2>&1`).
+    /// </summary>
+    private static Stream OpenStdout()
+    {
+        try
+        {
+            var fd1 = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (!fd1.CanSeek)
             {
-                context.Cancel = !cancel.IsCancellationRequested;
-                cancel.Cancel();
-            });
+                return fd1;
+            }
 
-        // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls otherwise.
-        using var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 16) { AutoFlush = true, NewLine = "\n" };
-        Console.SetOut(output);
-        return await Cli.RunAsync(args, Console.Out, Console.Error, cancel.Token);
+            fd1.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // fd 1 closed or read-only: Console's stream drops what it cannot write.
+        }
+
+        return Console.OpenStandardOutput();
     }
 }

@@ -12,6 +12,13 @@ public interface ISnapshotEngine : IDisposable
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     HostVersions GetVersions();
 
+    /// <summary>The names of every domain on the connection, active or not, in ordinal order (virsh's <c>list --all --name</c>, sorted).</summary>
+    /// <param name="cancellationToken">Stops waiting for libvirt's answer.</param>
+    /// <exception cref="SnapshotException">libvirt failed to answer.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
+    Task<IReadOnlyList<string>> ListDomainNamesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The domain named exactly <paramref name="name"/>. Nothing is looked up until a call on it.</summary>
     /// <param name="name">The domain's name.</param>
     /// <exception cref="SnapshotException"><paramref name="name"/> is empty (<see cref="SnapshotErrorKind.BadInput"/>).</exception>

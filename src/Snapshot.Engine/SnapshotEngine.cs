@@ -91,6 +91,17 @@ public sealed class SnapshotEngine : ISnapshotEngine
         });
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListDomainNamesAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Task.Run(() => EngineBoundary.Run(() =>
+        {
+            using var domains = OwnedHandles.Of(Connection.ListAllDomains());
+            return (IReadOnlyList<string>)domains.Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+        }), cancellationToken);
+    }
+
     /// <inheritdoc cref="ISnapshotEngine.Domain(string)" />
     public SnapshotDomain Domain(string name) => Handle(() => DomainRef.ByName(name));
 

@@ -45,7 +45,7 @@ public sealed class ErrorTests(TestNode node) : IClassFixture<TestNode>
         { "snapshot-create demo --xmlfile /nonexistent/snap.xml", 2, "error: Failed to open file '/nonexistent/snap.xml': No such file or directory" },
         { "event --domain demo", 2, "error: one of --list, --all, or --event <type> is required" },
         { "event --event reboot", 2, "error: unknown event type reboot" },
-        { "nosuchcommand", 2, "error: " },
+        { "nosuchcommand", 2, "error: unknown command: 'nosuchcommand'" },
 
         // failed (1) and not supported (4)
         { "snapshot-create-as demo base", 1, "error: operation failed: domain moment base already exists" },

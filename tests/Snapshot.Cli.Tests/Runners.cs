@@ -74,3 +74,35 @@ public static class Virsh
         return VirtSnap.RunProcess(start);
     }
 }
+
+/// <summary>
+/// Runs a bash script in which <c>$VIRT_SNAP</c> is the real virt-snap process: for what only a process
+/// shows (argument bytes that are not UTF-8, signals, a stdout that is full or closed).
+/// </summary>
+public static class VirtSnapShell
+{
+    public static string Command => "dotnet " + Path.Combine(AppContext.BaseDirectory, "virt-snap.dll");
+
+    public static Process Start(string script)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.Environment["VIRT_SNAP"] = Command;
+        return Process.Start(start)!;
+    }
+
+    public static CommandOutput Run(string script)
+    {
+        using var process = Start(script);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CommandOutput(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -5,8 +5,45 @@ namespace Snapshot.Cli.Tests;
 /// <summary>The real virt-snap process and the signals CI runners send.</summary>
 public sealed class SignalTests
 {
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    [InlineData("INT", 130)]
+    public async Task A_signal_cancels_like_ctrl_c_instead_of_killing_the_process(string signal, int killedExitCode)
+    {
+        var (code, stdout, stderr) = await SignalEventLoop([signal]);
+
+        stdout.Should().Be("event loop interrupted\nevents received: 0\n\n");
+        stderr.Should().BeEmpty();
+        code.Should().NotBe(killedExitCode, $"a process killed by SIG{signal} exits {killedExitCode}; a cancelled one ends its loop as after Ctrl-C");
+    }
+
     [Fact]
-    public async Task Sigterm_cancels_like_ctrl_c_instead_of_killing_the_process()
+    public async Task Signals_after_the_first_never_end_the_process()
+    {
+        var (code, stdout, stderr) = await SignalEventLoop(["INT", "TERM", "HUP", "INT"]);
+
+        stdout.Should().Be("event loop interrupted\nevents received: 0\n\n");
+        code.Should().Be(1, "the loop ended as cancelled (no event received), not by a signal");
+        stderr.Should().BeOneOf("", SignalCancellation.StillCleaningUp + "\n");
+    }
+
+    [Fact]
+    public void The_second_signal_says_once_that_the_cleanup_goes_on()
+    {
+        using var error = new StringWriter();
+        using var signals = new SignalCancellation(error, register: false);
+
+        signals.OnSignal();
+        signals.Token.IsCancellationRequested.Should().BeTrue();
+        error.ToString().Should().BeEmpty();
+
+        signals.OnSignal();
+        signals.OnSignal();
+        error.ToString().Should().Be(SignalCancellation.StillCleaningUp + "\n");
+    }
+
+    private static async Task<(int Code, string Out, string Err)> SignalEventLoop(string[] signals)
     {
         using var process = Process.Start(VirtSnap.StartInfo("-c", "test:///default", "event", "--all", "--loop"))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -14,12 +51,10 @@ public sealed class SignalTests
         await Task.Delay(TimeSpan.FromSeconds(2));
         process.HasExited.Should().BeFalse("event --loop waits for events");
 
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var kill = Process.Start("bash", ["-c", string.Join("; ", signals.Select(s => $"kill -{s} {pid}"))]))
             await kill.WaitForExitAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-
-        (await stdout).Should().Be("event loop interrupted\nevents received: 0\n\n");
-        (await stderr).Should().BeEmpty();
-        process.ExitCode.Should().NotBe(143, "a process killed by SIGTERM exits 143; a cancelled one ends its loop as after Ctrl-C");
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

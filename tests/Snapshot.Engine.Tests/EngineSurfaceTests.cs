@@ -77,6 +77,15 @@ public sealed class EngineSurfaceTests : IDisposable
     }
 
     [Fact]
+    public async Task Domain_names_list_the_active_and_the_inactive_ones_in_order()
+    {
+        // A test:///path node's state is per connection: define on the engine's own.
+        using var defined = _engine.Connection.DefineDomain(
+            "<domain type='test'><name>a-defined</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>");
+        (await _engine.ListDomainNamesAsync()).Should().Equal("a-defined", "test");
+    }
+
+    [Fact]
     public async Task A_domain_named_like_an_id_is_found_by_name_and_the_operand_keeps_virshs_order()
     {
         // The test driver's running domain "test" has ID 1.

@@ -72,7 +72,14 @@ public sealed class TestGuest : IAsyncDisposable
     private GuestFiles Files { get; }
 
     /// <summary>Defines (persistent) and starts the guest, then waits for its first <c>seq=</c> line.</summary>
-    public static async Task<TestGuest> StartAsync(TestGuestOptions? options = null, CancellationToken ct = default)
+    public static Task<TestGuest> StartAsync(TestGuestOptions? options = null, CancellationToken ct = default) =>
+        CreateAsync(options, start: true, ct);
+
+    /// <summary>Defines the guest (persistent, shut off) without starting it: for what needs a real QEMU domain but no boot.</summary>
+    public static Task<TestGuest> DefineAsync(TestGuestOptions? options = null, CancellationToken ct = default) =>
+        CreateAsync(options, start: false, ct);
+
+    private static async Task<TestGuest> CreateAsync(TestGuestOptions? options, bool start, CancellationToken ct)
     {
         options ??= new TestGuestOptions();
         options.Validate();
@@ -100,6 +107,11 @@ public sealed class TestGuest : IAsyncDisposable
             File.Copy(files.Initrd, guest.InitrdPath);
             ProcessRunner.Run("qemu-img", ["create", "-q", "-f", "qcow2", guest.DiskPath, $"{options.DiskMiB}M"]);
             guest.Domain = connection.DefineDomain(guest.DomainXml(guest.DiskPath));
+            if (!start)
+            {
+                return guest;
+            }
+
             var started = Stopwatch.StartNew();
             guest.Domain.Create();
             guest.BootTime = await guest.WaitForBootAsync(started, options.BootTimeout, ct);

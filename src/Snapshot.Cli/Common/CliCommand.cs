@@ -51,6 +51,10 @@ internal abstract class CliCommand
 
     protected abstract Task<int> RunAsync(CommandContext ctx, CancellationToken ct);
 
+    /// <summary>A string option's value; an empty one is refused as virsh refuses it.</summary>
+    protected string? GetText(Option<string?> option) =>
+        CliErrors.ThrowIfEmpty(_parseResult.GetValue(option), option.Name.TrimStart('-'));
+
     /// <summary>virsh's required data option check, raised at parse time.</summary>
     protected string Require(string? value, string operand) =>
         value ?? throw new ParseUsageException($"command '{_name}' requires <{operand}> option");

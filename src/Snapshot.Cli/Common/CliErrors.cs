@@ -14,6 +14,13 @@ internal static class CliErrors
     /// <summary>virsh's <c>VSH_EXCLUSIVE_OPTIONS</c> message.</summary>
     public static SnapshotException Exclusive(string a, string b) => Usage($"Options --{a} and --{b} are mutually exclusive");
 
+    /// <summary>
+    /// virsh's refusal of an empty data option (an empty name once made an auto-named snapshot, an empty
+    /// domain reached libvirt).
+    /// </summary>
+    public static string? ThrowIfEmpty(string? value, string option) =>
+        value is { Length: 0 } ? throw Usage($"Failed to get option '{option}': Option argument is empty") : value;
+
     public static void ThrowIfBoth(bool a, string aName, bool b, string bName)
     {
         if (a && b)

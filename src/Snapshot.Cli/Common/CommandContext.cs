@@ -41,7 +41,10 @@ internal sealed class CommandContext : IDisposable
     public string? Uri { get; }
 
     /// <summary>Whether stdout is an interactive terminal (progress is drawn only then).</summary>
-    public bool OutputIsTerminal => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected;
+    public bool OutputIsTerminal => Out is GuardedWriter { Terminal: true };
+
+    /// <summary>Cancelled when stdout can no longer be written (a command that only prints then stops).</summary>
+    public CancellationToken OutputFailed => Out is GuardedWriter guarded ? guarded.Failed : CancellationToken.None;
 
     public SnapshotEngine Connect(bool readOnly = false)
     {
@@ -122,7 +125,11 @@ internal sealed class CommandContext : IDisposable
 
     public void Dispose() => _loggerFactory?.Dispose();
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    /// <summary>
+    /// The message on one line, its other control characters (from a name libvirt echoes back) escaped:
+    /// an error line never moves a terminal's cursor or colours it.
+    /// </summary>
+    private static string OneLine(string message) => VirshFormat.EscapeControls(message.ReplaceLineEndings(" ").Trim());
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

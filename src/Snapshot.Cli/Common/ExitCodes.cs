@@ -12,6 +12,9 @@ internal static class ExitCodes
     public const int NotSupported = 4;
     public const int Cancelled = 130;
 
+    /// <summary>stdout's reader went away (<c>| head -1</c>): what a shell reports for a SIGPIPE death, 128 + 13.</summary>
+    public const int ReaderGone = 141;
+
     /// <summary>Printed after every <c>--help</c>.</summary>
     public const string HelpEpilog =
         "Exit codes:\n" +
@@ -20,7 +23,8 @@ internal static class ExitCodes
         "  2    bad usage or input (unknown option, conflicting flags, bad XML or spec)\n" +
         "  3    domain or snapshot not found\n" +
         "  4    not supported on this host\n" +
-        "  130  cancelled (Ctrl-C)\n";
+        "  130  cancelled (SIGINT, SIGTERM, SIGHUP)\n" +
+        "  141  stdout was closed by its reader (as a SIGPIPE death)\n";
 
     /// <summary>The exit code of a failure and its JSON kind (see docs/cli-json.md).</summary>
     public static (int Code, string Kind) Of(Exception error) => error switch

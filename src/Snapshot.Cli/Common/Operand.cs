@@ -91,6 +91,11 @@ internal sealed class Operands
             values[operand.Name] = named ?? (positional.Count > 0 ? positional.Dequeue().Value : null);
         }
 
+        foreach (var operand in _operands)
+        {
+            CliErrors.ThrowIfEmpty(values[operand.Name], operand.Name);
+        }
+
         if (_restOption is null)
         {
             return positional.Count > 0

@@ -66,4 +66,28 @@ internal static class VirshFormat
     /// <summary>virsh's three-part version (<c>%d.%d.%d</c>).</summary>
     public static string Version(Version v) =>
         string.Create(CultureInfo.InvariantCulture, $"{v.Major}.{Math.Max(v.Minor, 0)}.{Math.Max(v.Build, 0)}");
+
+    /// <summary>Control characters as virsh escapes them in tables (<c>\x1b</c>), the rest as is.</summary>
+    public static string EscapeControls(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class SnapshotDelete(EngineContext context)
         var deleted = new List<string>();
         var plan = new List<(LibvirtDomainSnapshot Snapshot, SnapshotInfo Info)>();
         using var snapshot = EngineContext.Lookup(dom, name);
-        SnapshotHandles? descendants = null;
+        OwnedHandles<LibvirtDomainSnapshot>? descendants = null;
         try
         {
             var info = await run.Run("look-up", () => EngineContext.Describe(snapshot), cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal sealed class SnapshotDelete(EngineContext context)
                 return;
             }
 
-            descendants = SnapshotHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants | SnapshotListFlags.Topological));
+            descendants = OwnedHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants | SnapshotListFlags.Topological));
             var infos = SnapshotDescriptions.DescribeAll(dom, descendants);
             if (info.Location == SnapshotLocation.Internal && infos.All(d => d.Location == SnapshotLocation.Internal))
             {
@@ -102,7 +102,7 @@ internal sealed class SnapshotDelete(EngineContext context)
     {
         if (deleted.MemoryFile is not { } file || !File.Exists(file))
             return;
-        using (var all = SnapshotHandles.Of(dom.ListAllSnapshots()))
+        using (var all = OwnedHandles.Of(dom.ListAllSnapshots()))
         {
             if (SnapshotDescriptions.DescribeAll(dom, all).Any(s => s.MemoryFile == file))
                 return;

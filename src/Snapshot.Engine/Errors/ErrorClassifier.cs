@@ -13,6 +13,9 @@ internal static class ErrorClassifier
     {
         SnapshotException s => s.Kind,
         DomainNotFoundException or SnapshotNotFoundException => SnapshotErrorKind.NotFound,
+        // libvirt calls a --diskspec naming no disk of the domain an unsupported configuration; the
+        // request is what is wrong, as the instant preflight says for the same input.
+        UnsupportedConfigurationException u when u.Message.Contains("no disk named", StringComparison.Ordinal) => SnapshotErrorKind.BadInput,
         UnsupportedConfigurationException => SnapshotErrorKind.NotSupported,
         AuthenticationFailedException => SnapshotErrorKind.AccessDenied,
         // "needs --force": the request must change, as with the engine's own risky-revert refusals.

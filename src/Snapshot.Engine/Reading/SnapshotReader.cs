@@ -39,12 +39,12 @@ internal sealed class SnapshotReader(EngineContext context)
         return links;
     }
 
-    private static SnapshotHandles Select(LibvirtDomain dom, SnapshotListFilter filter, SnapshotListFlags flags)
+    private static OwnedHandles<LibvirtDomainSnapshot> Select(LibvirtDomain dom, SnapshotListFilter filter, SnapshotListFlags flags)
     {
         if (filter.From is null && !filter.FromCurrent)
-            return SnapshotHandles.Of(dom.ListAllSnapshots(flags));
+            return OwnedHandles.Of(dom.ListAllSnapshots(flags));
         using var from = filter.FromCurrent ? EngineContext.CurrentOrThrow(dom) : EngineContext.Lookup(dom, filter.From!);
-        return SnapshotHandles.Of(from.ListAllChildren(flags));
+        return OwnedHandles.Of(from.ListAllChildren(flags));
     }
 
     private static string? ParentName(LibvirtDomainSnapshot snapshot)

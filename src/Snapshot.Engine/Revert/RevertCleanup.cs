@@ -80,14 +80,14 @@ internal static partial class RevertCleanup
 
     public static List<SnapshotFiles> DescendantFiles(LibvirtDomainSnapshot snapshot)
     {
-        using var descendants = SnapshotHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants));
+        using var descendants = OwnedHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants));
         return descendants.Select(d => FilesOf(d.GetXmlDesc())).ToList();
     }
 
     private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
     {
         List<SnapshotFiles> remainingFiles;
-        using (var remaining = SnapshotHandles.Of(dom.ListAllSnapshots()))
+        using (var remaining = OwnedHandles.Of(dom.ListAllSnapshots()))
             remainingFiles = remaining.Select(s => FilesOf(s.GetXmlDesc())).ToList();
         return await NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
     }

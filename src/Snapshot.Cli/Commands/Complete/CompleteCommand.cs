@@ -30,15 +30,10 @@ internal static class CompleteCommand
             case CompletionKind.Option:
                 return request.OptionNames(root);
             case CompletionKind.Domain:
-                return Names(parseResult, globals, engine => engine.Connection.ListAllDomains().Select(d =>
-                {
-                    using (d)
-                    {
-                        return d.Name;
-                    }
-                }).Order(StringComparer.Ordinal).ToList());
+                return Names(parseResult, globals, engine => engine.ListDomainNamesAsync().GetAwaiter().GetResult());
             case CompletionKind.Snapshot when request.Domain is { } domain:
-                return Names(parseResult, globals, engine => engine.ListLinks(domain, new SnapshotListFilter()).Select(l => l.Name).Order(StringComparer.Ordinal).ToList());
+                return Names(parseResult, globals, engine => engine.DomainFromOperand(domain).ListLinksAsync().GetAwaiter().GetResult()
+                    .Select(l => l.Name).Order(StringComparer.Ordinal).ToList());
             default:
                 return [];
         }
@@ -53,7 +48,7 @@ internal static class CompleteCommand
             using var engine = ctx.Connect(readOnly: true);
             return read(engine);
         }
-        catch (Exception e) when (e is SnapshotException or Snapshot.Interop.LibvirtException)
+        catch (SnapshotException)
         {
             return [];
         }

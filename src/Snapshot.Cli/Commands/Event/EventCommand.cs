@@ -37,7 +37,7 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
     {
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = values["domain"];
-        var eventName = ParseResult.GetValue(P.EventName);
+        var eventName = GetText(P.EventName);
         var all = ParseResult.GetValue(P.All);
         var list = ParseResult.GetValue(P.List);
         CliErrors.ThrowIfBoth(all, "all", eventName is not null, "event");
@@ -65,18 +65,15 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
             throw CliErrors.Usage($"unknown event type {eventName}");
         }
 
-        var timeout = ParseResult.GetValue(P.Timeout);
-        if (timeout is <= 0)
-        {
-            throw CliErrors.Usage("invalid timeout");
-        }
+        var timeout = ParseTimeout(ParseResult.GetValue(P.Timeout));
 
         var loop = ParseResult.GetValue(P.Loop);
         var timestamp = ParseResult.GetValue(P.Timestamp);
 
         using var engine = ctx.Connect(readOnly: true);
         using var timer = timeout is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        // A reader that went away (`| head -1`) ends the loop as an interrupt would.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token, ctx.OutputFailed);
         var count = 0;
         string? end = null;
         try
@@ -108,6 +105,23 @@ internal sealed class EventCommand(ParseResult parseResult, GlobalOptions global
         ctx.WriteJson(new EventSummaryJson(count, end ?? "done"), CliJsonContext.Default.EventSummaryJson);
         ctx.Print(string.Create(CultureInfo.InvariantCulture, $"events received: {count}\n"));
         return count > 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// virsh's vshCommandOptTimeoutToMs: a positive int (strtol's leading blanks and sign) whose
+    /// milliseconds fit an int.
+    /// </summary>
+    private static int? ParseTimeout(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+            && seconds is > 0 and <= int.MaxValue / 1000
+            ? seconds
+            : throw CliErrors.Usage($"Numeric value '{text}' for <timeout> option is malformed or out of range");
     }
 
     private static void Print(CommandContext ctx, LifecycleEvent e, bool timestamp)

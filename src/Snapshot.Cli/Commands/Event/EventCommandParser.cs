@@ -10,7 +10,8 @@ internal static class EventCommandParser
     public static readonly Option<string?> EventName = new("--event") { Description = "which event type to wait for", HelpName = "string" };
     public static readonly Option<bool> All = new("--all") { Description = "wait for all events instead of just one type" };
     public static readonly Option<bool> Loop = new("--loop") { Description = "loop until timeout or interrupt, rather than one-shot" };
-    public static readonly Option<int?> Timeout = new("--timeout") { Description = "timeout seconds", HelpName = "number" };
+    // Text, parsed by the command: System.CommandLine's own refusal names a .NET type.
+    public static readonly Option<string?> Timeout = new("--timeout") { Description = "timeout seconds", HelpName = "number" };
     public static readonly Option<bool> List = new("--list") { Description = "list valid event types" };
     public static readonly Option<bool> Timestamp = new("--timestamp") { Description = "show timestamp for each printed event" };
     public static readonly Operands Operands = new([Domain]);

@@ -20,8 +20,8 @@ internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptio
             Current = ParseResult.GetValue(P.Current),
         };
 
-        using var engine = ctx.Connect();
         var xml = file is null ? "<domainsnapshot/>" : ReadXml(file);
+        using var engine = ctx.Connect();
         var created = await CreateRunner.RunAsync(ctx, (progress, _) => engine.DomainFromOperand(domain).CreateFromXmlAsync(xml, modifiers, progress, ct));
 
         ctx.WriteJson(SnapshotJson.From(created), CliJsonContext.Default.SnapshotJson);
@@ -29,14 +29,22 @@ internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptio
         return ExitCodes.Success;
     }
 
+    /// <summary>The file's text, in virsh's words when it cannot be read; never a text that is not UTF-8.</summary>
     private static string ReadXml(string file)
     {
+        byte[] bytes;
         try
         {
-            return File.ReadAllText(file);
+            bytes = File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // .NET calls a directory "access denied"; virsh, which got as far as reading it, "Is a directory".
+            if (Directory.Exists(file))
+            {
+                throw CliErrors.Usage($"Failed to read file '{file}': Is a directory");
+            }
+
             var reason = e switch
             {
                 FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
@@ -45,5 +53,7 @@ internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptio
             };
             throw CliErrors.Usage($"Failed to open file '{file}': {reason}");
         }
+
+        return Utf8Input.DecodeFile(file, bytes);
     }
 }

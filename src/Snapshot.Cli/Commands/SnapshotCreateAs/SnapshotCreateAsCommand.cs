@@ -15,20 +15,23 @@ internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOpt
         var (values, diskSpecs) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
         var modifiers = P.Modifiers.Read(ParseResult) with { Instant = ParseResult.GetValue(P.Instant) };
-        var memSpec = ParseResult.GetValue(P.MemSpec);
+        var memSpec = GetText(P.MemSpec);
 
-        using var engine = ctx.Connect();
+        // Everything is parsed before connecting: a bad spec is bad input whatever the URI.
         var options = new SnapshotCreateOptions
         {
-            Name = values["name"],
-            Description = values["description"],
-            Memory = memSpec is null ? null : MemorySpec.Parse(memSpec),
-            Disks = diskSpecs.ConvertAll(s => DiskSpec.Parse(s)),
+            Name = XmlText(values["name"], "name"),
+            Description = XmlText(values["description"], "description"),
+            Memory = memSpec is null ? null : MemorySpec.Parse(XmlText(memSpec, "memspec")!),
+            Disks = diskSpecs.ConvertAll(d => DiskSpec.Parse(XmlText(d, "diskspec")!)),
             Modifiers = modifiers,
         };
 
+        using var engine = ctx.Connect();
         if (ParseResult.GetValue(P.PrintXml))
         {
+            // virsh looks the domain up first: the XML of a snapshot of no domain is an error.
+            _ = await engine.DomainFromOperand(domain).GetCurrentAsync(ct);
             var xml = SnapshotEngine.BuildXml(options);
             ctx.WriteJson(new XmlJson(options.Name, xml), CliJsonContext.Default.XmlJson);
             ctx.Print(xml + "\n");
@@ -39,5 +42,22 @@ internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOpt
         ctx.WriteJson(SnapshotJson.From(created), CliJsonContext.Default.SnapshotJson);
         ctx.PrintExtra($"Domain snapshot {created.Name} created");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Text that goes into the snapshot's XML must be characters XML 1.0 can hold: libvirt refuses the
+    /// others after the fact, and virsh's --print-xml drops some and prints the rest raw.
+    /// </summary>
+    private static string? XmlText(string? text, string option)
+    {
+        foreach (var c in text ?? "")
+        {
+            if (c < 0x20 && c is not ('\t' or '\n' or '\r') || c is '\uFFFE' or '\uFFFF')
+            {
+                throw CliErrors.Usage($"--{option} '{VirshFormat.EscapeControls(text!)}' holds U+{(int)c:X4}, which XML cannot carry");
+            }
+        }
+
+        return text;
     }
 }

@@ -14,7 +14,7 @@ internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOpti
         var (values, _) = P.Operands.Resolve(ParseResult);
         var domain = Require(values["domain"], "domain");
         var name = Require(values["snapshotname"], "snapshotname");
-        var xpathText = ParseResult.GetValue(P.XPath);
+        var xpathText = GetText(P.XPath);
         var xpath = xpathText is null ? null : VirshXPath.Compile(xpathText);
 
         using var engine = ctx.Connect(readOnly: !ParseResult.GetValue(P.SecurityInfo));
