@@ -103,10 +103,16 @@ for p in "${PACKAGES[@]}"; do
     in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+    # QEMU's package chgrps /dev/kvm to the chroot's kvm group (another number than the host's): put it back.
+    kvm_owner=$(stat -c %g:%a /dev/kvm 2>/dev/null || true)
     say "installing ${missing[*]} from bookworm-backports in the chroot"
     in_root apt-get update -qq >/dev/null
     in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         -t bookworm-backports "${missing[@]}" >/dev/null
+    if [ -n "$kvm_owner" ] && [ "$(stat -c %g:%a /dev/kvm)" != "$kvm_owner" ]; then
+        say "giving /dev/kvm back to the host's group ${kvm_owner%%:*}"
+        chgrp "${kvm_owner%%:*}" /dev/kvm && chmod "${kvm_owner##*:}" /dev/kvm
+    fi
 fi
 
 # 4. ROOT is not a mount point: QEMU's private mount namespace cannot be set up there.
