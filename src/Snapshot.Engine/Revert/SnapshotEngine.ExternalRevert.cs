@@ -20,7 +20,7 @@ public sealed partial class SnapshotEngine
         var savedDefinition = dom.GetXmlDesc(DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
         var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live);
         var abandoned = RevertDefinition.DiskSources(live).Values.ToList();
-        var descendants = options.DiscardDescendants ? DescendantFiles(snapshot) : [];
+        var descendants = options.DiscardDescendants ? RevertCleanup.DescendantFiles(snapshot) : [];
         cancellationToken.ThrowIfCancellationRequested();
 
         var name = dom.Name;
@@ -42,7 +42,7 @@ public sealed partial class SnapshotEngine
                 // Which images the remaining snapshots need (qemu-img info per chain) is read while the
                 // domain restores, not after it: without discarding, the remaining snapshots are those of now.
                 await ReplaceAndStartAsync(dom, plan, overlays, suppression,
-                    () => needed = options.DiscardDescendants ? null : NeededAfterRevertAsync(dom, [.. overlays.Values], CancellationToken.None),
+                    () => needed = options.DiscardDescendants ? null : RevertCleanup.NeededAfterRevertAsync(dom, [.. overlays.Values], CancellationToken.None),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -70,7 +70,7 @@ public sealed partial class SnapshotEngine
             snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly | SnapshotDeleteFlags.MetadataOnly);
         // The revert is done and recorded: a cancel from here on would report a failure that did not happen.
         var neededNow = needed is null ? null : await needed.ConfigureAwait(false);
-        await CleanUpAfterRevertAsync(dom, descendants, abandoned, overlays.Values, neededNow, CancellationToken.None).ConfigureAwait(false);
+        await RevertCleanup.CleanUpAfterRevertAsync(_logger, dom, descendants, abandoned, overlays.Values, neededNow, CancellationToken.None).ConfigureAwait(false);
         using var current = Lookup(dom, plan.Snapshot);
         return Describe(current);
     }

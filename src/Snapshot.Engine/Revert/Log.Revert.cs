@@ -2,9 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Snapshot.Engine;
 
-/// <summary>The external revert's log messages.</summary>
+/// <summary>The revert's log messages.</summary>
 internal static partial class Log
 {
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reverting {Domain} to internal snapshot {Name} with flags {Flags}")]
+    public static partial void RevertingInternal(ILogger logger, string domain, string name, Snapshot.Interop.SnapshotRevertFlags flags);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Reverting {Domain} to external snapshot {Name}: {Start}, ending {Target}")]
     public static partial void RevertingExternal(ILogger logger, string domain, string name, RevertStart start, Snapshot.Interop.DomainState target);
 
@@ -19,15 +22,6 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Revert of {Domain} to {Name} failed after the domain was stopped; rolling back")]
     public static partial void RevertRollingBack(ILogger logger, string domain, string name, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {File}, which only discarded snapshots or an abandoned revert layer used")]
-    public static partial void RevertFileDeleted(ILogger logger, string file);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kept {File}, the layer {Domain} ran on before the revert: no snapshot names it and virt-snap did not create it")]
-    public static partial void AbandonedLayerKept(ILogger logger, string file, string domain);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {File}: {Message}")]
-    public static partial void RevertFileNotDeleted(ILogger logger, string file, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reverted {Domain}, which is now {Actual} instead of {Expected}")]
     public static partial void RevertStateUnexpected(ILogger logger, string domain, Snapshot.Interop.DomainState actual, Snapshot.Interop.DomainState expected);

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Snapshot.Engine;
+
+/// <summary>The delete's log messages.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleting snapshot {Name} of {Domain} with flags {Flags}")]
+    public static partial void Deleting(ILogger logger, string name, string domain, Snapshot.Interop.SnapshotDeleteFlags flags);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed memory file {File} of deleted snapshot {Name}")]
+    public static partial void RemovedMemoryFile(ILogger logger, string file, string name);
+}

@@ -1,0 +1,183 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// Which files a revert may delete afterwards, and which it must keep. A file is deleted only when it
+/// is a candidate (a discarded descendant's memory file or overlay, or a revert layer the domain ran on
+/// before) and no remaining snapshot nor the domain's new chain needs it: the backing chains of every
+/// remaining snapshot's frozen images and overlays, their memory files, and the new overlays' chains.
+/// </summary>
+internal static partial class RevertCleanup
+{
+    /// <summary>The files a snapshot's XML names: its memory file, its overlays and its frozen images.</summary>
+    public static SnapshotFiles FilesOf(string snapshotXml)
+    {
+        var root = XElement.Parse(snapshotXml);
+        var memory = (string?)root.Element("memory")?.Attribute("file");
+        var overlays = new List<string>();
+        var frozen = new List<string>();
+        var sources = root.Element("domain") is { } domain ? RevertDefinition.DiskSources(domain) : [];
+        foreach (var disk in root.Element("disks")?.Elements("disk") ?? [])
+        {
+            if ((string?)disk.Attribute("snapshot") != "external")
+                continue;
+            if ((string?)disk.Element("source")?.Attribute("file") is { } overlay)
+                overlays.Add(Full(overlay));
+            var name = (string?)disk.Attribute("name");
+            if (name is not null && sources.TryGetValue(name, out var source))
+                frozen.Add(Full(source));
+        }
+        return new SnapshotFiles(memory is null ? null : Full(memory), overlays, frozen);
+    }
+
+    /// <summary>The candidates to delete that nothing in <paramref name="needed"/> holds. Pure.</summary>
+    public static IReadOnlyList<string> Deletable(IEnumerable<string> candidates, IReadOnlySet<string> needed) =>
+        candidates.Select(Full).Distinct(StringComparer.Ordinal).Where(c => !needed.Contains(c)).ToList();
+
+    /// <summary>Every file the remaining snapshots and the new chain need, with their backing chains.</summary>
+    public static async Task<HashSet<string>> NeededAsync(IEnumerable<SnapshotFiles> remaining, IEnumerable<string> newChainTops, CancellationToken cancellationToken)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var images = new List<string>();
+        foreach (var files in remaining)
+        {
+            if (files.Memory is not null)
+                needed.Add(files.Memory);
+            images.AddRange(files.Overlays);
+            images.AddRange(files.Frozen);
+        }
+        images.AddRange(newChainTops.Select(Full));
+        foreach (var image in images)
+        {
+            if (needed.Contains(image))
+            {
+                continue;
+            }
+            needed.Add(image);
+            if (!File.Exists(image))
+                continue;
+            try
+            {
+                needed.UnionWith(await OverlayImages.BackingChainAsync(image, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SnapshotException)
+            {
+                // An image qemu-img cannot read still counts as needed; its chain is unknown, so the
+                // caller keeps every revert layer that could be below it.
+                needed.Add(UnknownChain);
+            }
+        }
+        return needed;
+    }
+
+    /// <summary>Marks a needed set in which some chain could not be read: then nothing but memory files is deleted.</summary>
+    public const string UnknownChain = "\0unknown-chain";
+
+    private static string Full(string path) => Path.GetFullPath(path);
+
+    public static List<SnapshotFiles> DescendantFiles(LibvirtDomainSnapshot snapshot)
+    {
+        var descendants = snapshot.ListAllChildren(SnapshotListFlags.Descendants);
+        try
+        {
+            return descendants.Select(d => FilesOf(d.GetXmlDesc())).ToList();
+        }
+        finally
+        {
+            foreach (var d in descendants)
+                d.Dispose();
+        }
+    }
+
+    private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
+    {
+        var remaining = dom.ListAllSnapshots();
+        List<SnapshotFiles> remainingFiles;
+        try
+        {
+            remainingFiles = remaining.Select(s => FilesOf(s.GetXmlDesc())).ToList();
+        }
+        finally
+        {
+            foreach (var s in remaining)
+                s.Dispose();
+        }
+        return await NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The same, started early (beside the restore); null when it failed, and the cleanup then reads it again.
+    public static Task<HashSet<string>?> NeededAfterRevertAsync(LibvirtDomain dom, IReadOnlyList<string> newOverlays, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                return await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // any failure: computed again after the revert, where it is reported
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return (HashSet<string>?)null;
+            }
+        }, CancellationToken.None);
+
+    // Deletes the files only discarded descendants used, and the layer the domain ran on before when it
+    // was a revert layer nothing names; keeps (and reports) any other abandoned layer. docs/revert.md.
+    public static async Task CleanUpAfterRevertAsync(ILogger logger, LibvirtDomain dom, List<SnapshotFiles> discarded, List<string> abandoned,
+        IEnumerable<string> newOverlays, HashSet<string>? neededBefore, CancellationToken cancellationToken)
+    {
+        var needed = neededBefore ?? await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
+        var unknownChain = needed.Contains(UnknownChain);
+
+        var candidates = new List<string>();
+        foreach (var files in discarded)
+        {
+            if (files.Memory is not null)
+                candidates.Add(files.Memory);
+            if (!unknownChain)
+            {
+                candidates.AddRange(files.Overlays);
+                candidates.AddRange(files.Frozen.Where(OverlayImages.IsRevertLayer));
+            }
+        }
+        foreach (var layer in abandoned)
+        {
+            if (!unknownChain && OverlayImages.IsRevertLayer(layer))
+                candidates.Add(layer);
+            else if (!needed.Contains(Path.GetFullPath(layer)))
+                AbandonedLayerKept(logger, layer, dom.Name);
+        }
+        foreach (var file in Deletable(candidates, needed))
+        {
+            try
+            {
+                if (!File.Exists(file))
+                    continue;
+                File.Delete(file);
+                RevertFileDeleted(logger, file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                RevertFileNotDeleted(logger, file, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {File}, which only discarded snapshots or an abandoned revert layer used")]
+    private static partial void RevertFileDeleted(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kept {File}, the layer {Domain} ran on before the revert: no snapshot names it and virt-snap did not create it")]
+    private static partial void AbandonedLayerKept(ILogger logger, string file, string domain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {File}: {Message}")]
+    private static partial void RevertFileNotDeleted(ILogger logger, string file, string message);
+}
+
+/// <summary>The files one snapshot names.</summary>
+/// <param name="Memory">Its memory file, if any.</param>
+/// <param name="Overlays">The overlays its creation made (the disks' new active layers).</param>
+/// <param name="Frozen">The images it froze (the disk sources of its domain definition).</param>
+internal sealed record SnapshotFiles(string? Memory, IReadOnlyList<string> Overlays, IReadOnlyList<string> Frozen);
