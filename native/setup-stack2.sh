@@ -121,10 +121,25 @@ if ! grep -qE '^[[:space:]]*namespaces[[:space:]]*=' "$ROOT/etc/libvirt/qemu.con
     echo 'namespaces = [ ]' >>"$ROOT/etc/libvirt/qemu.conf"
 fi
 
-# QEMU's user and group inside (the kvm group differs: read, never assume): the images directory must
-# stay traversable for them.
-qemu_ids=$(in_root id -u libvirt-qemu):$(in_root id -g libvirt-qemu)
-[ -n "$qemu_ids" ]
+# /dev/kvm belongs to the host's kvm group, whose number differs from the chroot's (read both, never
+# assume). libvirt probes QEMU's capabilities as root (KVM found) and then checks /dev/kvm as QEMU's user
+# (KVM not usable to the chroot's kvm group): it would throw its capabilities away and probe QEMU again
+# on every domain start and restore, about a minute each. So QEMU's user inside joins a group with the
+# host's number.
+restart_libvirtd=
+if [ -e /dev/kvm ]; then
+    kvm_gid=$(stat -c %g /dev/kvm)
+    if ! in_root id -G libvirt-qemu | tr ' ' '\n' | grep -qx "$kvm_gid"; then
+        group=$(in_root getent group "$kvm_gid" | cut -d: -f1 || true)
+        if [ -z "$group" ]; then
+            group=host-kvm
+            in_root groupadd -g "$kvm_gid" "$group"
+        fi
+        say "adding the chroot's libvirt-qemu to group $group ($kvm_gid, the host's /dev/kvm group)"
+        in_root usermod -a -G "$group" libvirt-qemu
+        restart_libvirtd=1
+    fi
+fi
 
 # 5. The chroot's own daemons, told apart from the host's by their root directory.
 running_in_root() { # NAME
@@ -141,6 +156,15 @@ start_in_root() { # NAME PIDFILE SOCKET...
     rm -f "$ROOT$pidfile" "${@/#/$ROOT}"
     in_root "$name" -d
 }
+if [ -n "$restart_libvirtd" ]; then
+    for pid in $(pgrep -x libvirtd || true); do
+        if [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$ROOT" ]; then
+            say "restarting the chroot's libvirtd (QEMU's groups changed)"
+            kill "$pid"
+            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        fi
+    done
+fi
 start_in_root virtlogd /run/virtlogd.pid /run/libvirt/virtlogd-sock /run/libvirt/virtlogd-admin-sock
 start_in_root libvirtd /run/libvirtd.pid /run/libvirt/libvirt-sock /run/libvirt/libvirt-sock-ro /run/libvirt/libvirt-admin-sock
 
@@ -151,5 +175,5 @@ for _ in $(seq 1 60); do
     fi
     sleep 0.5
 done
-echo "setup-stack2: $URI did not answer within 30 s (QEMU user $qemu_ids)" >&2
+echo "setup-stack2: $URI did not answer within 30 s" >&2
 exit 1
