@@ -32,7 +32,7 @@ public sealed partial class SnapshotEngine
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
         private static readonly TimeSpan ShortPollInterval = TimeSpan.FromMilliseconds(5);
-        private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan ResumeTimeout = TimeSpan.FromMilliseconds(1000);
         private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
         private static readonly TimeSpan RelayTimeout = TimeSpan.FromMinutes(5);
 
@@ -105,6 +105,7 @@ public sealed partial class SnapshotEngine
 
         private string _instantXml = "";
         private string _pauseSource = "";
+        private string _resumedBy = "";
 
         private void EnableBackgroundSnapshot()
         {
@@ -233,8 +234,7 @@ public sealed partial class SnapshotEngine
             _migrationStarted = true;
             var migrateReturned = clock.Elapsed;
 
-            // QEMU's background snapshot restarts the CPUs by itself once the device state is saved.
-            _step = "waiting for QEMU to resume the guest";
+            _step = "waiting for QEMU's RAM write tracking";
             var resumedAt = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
             _pausedByUs = false;
 
@@ -254,11 +254,20 @@ public sealed partial class SnapshotEngine
             }
             var timing = string.Create(CultureInfo.InvariantCulture,
                 $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
-                $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
+                $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
             Log.InstantStep(_logger, _domain, plan.Name, timing);
             return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
         }
 
+        /// <summary>
+        /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2
+        /// and later (10.0 here) put back the run state the guest had before <c>migrate</c>, paused, and leave it
+        /// so. Either way the snapshot point is safe once RAM pages flow into the stream: QEMU saves the device
+        /// state and turns write tracking on under its big lock before sending any page (bg_migration_thread).
+        /// So: wait for QEMU's own resume or for the first page, whichever comes first, and resume the guest
+        /// then if QEMU did not. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the run fails and
+        /// <see cref="Fail"/> resumes the guest at once.
+        /// </summary>
         private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
         {
             var deadline = clock.Elapsed + ResumeTimeout;
@@ -266,19 +275,30 @@ public sealed partial class SnapshotEngine
             {
                 if (watch.Resumed is not null)
                     return watch.Resumed.Value;
-                if (dom.GetState().State == DomainState.Running)
-                {
-                    // Running before its event arrived: give the event a moment, else use our own clock.
-                    if (await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false))
-                        return watch.Resumed!.Value;
-                    return DateTimeOffset.UtcNow;
-                }
                 var status = _qemu.QueryMigrate();
                 if (status.Status is "failed" or "cancelled")
                     throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
+                if (status.Pages > 0 || status.Status == "completed")
+                {
+                    if (_qemu.QueryRunning())
+                    {
+                        // QEMU resumed it (7.2): its event follows within moments, else our clock stands in.
+                        _resumedBy = "QEMU";
+                        return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
+                            ? watch.Resumed!.Value
+                            : DateTimeOffset.UtcNow;
+                    }
+                    _step = "resuming the guest once QEMU tracks its RAM writes";
+                    dom.Resume();
+                    _resumedBy = "the engine";
+                    return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
+                        ? watch.Resumed!.Value
+                        : DateTimeOffset.UtcNow;
+                }
                 if (clock.Elapsed > deadline)
-                    throw new SnapshotException($"QEMU did not resume the guest within {ResumeTimeout.TotalSeconds:0} s of starting the background snapshot (migration status {status.Status})");
-                await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+                    throw new SnapshotException(string.Create(CultureInfo.InvariantCulture,
+                        $"QEMU sent no RAM page within {ResumeTimeout.TotalMilliseconds:0} ms of starting the background snapshot (migration status {status.Status}), so its write tracking never came on"));
+                await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(2)).ConfigureAwait(false);
             }
         }
 
@@ -370,26 +390,30 @@ public sealed partial class SnapshotEngine
             Log.InstantFailed(_logger, _domain, Name, failedStep, cause.Message);
             var left = new List<string>();
 
+            // The domain must be left running, and at once: a background snapshot that is let run to its end
+            // (below) runs beside a running guest, never with it paused.
+            string running;
+            try
+            {
+                if (dom.GetState().State == DomainState.Paused && (_pausedByUs || _migrationStarted))
+                    dom.Resume();
+                running = dom.GetState().State == DomainState.Running
+                    ? "the domain is running"
+                    : $"the domain is {dom.GetState().State.ToString().ToLowerInvariant()}";
+            }
+            catch (LibvirtException e)
+            {
+                running = $"the domain could not be resumed ({e.Message}): run virsh resume {_domain}";
+            }
+
             if (_migrationStarted)
                 StopMigration(left);
             if (_fdGiven)
                 Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
             _pipeWrite?.Dispose();
             WaitForRelay();
+            left.Add(running);
 
-            // The domain must be left running.
-            try
-            {
-                if (dom.GetState().State == DomainState.Paused && (_pausedByUs || _migrationStarted))
-                    dom.Resume();
-                left.Add(dom.GetState().State == DomainState.Running
-                    ? "the domain is running"
-                    : $"the domain is {dom.GetState().State.ToString().ToLowerInvariant()}");
-            }
-            catch (LibvirtException e)
-            {
-                left.Add($"the domain could not be resumed ({e.Message}): run virsh resume {_domain}");
-            }
 
             _file?.Dispose();
             if (_fileCreated && !_fileComplete)
