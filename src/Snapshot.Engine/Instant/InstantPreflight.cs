@@ -30,7 +30,7 @@ internal static class InstantPreflight
     {
         var domain = dom.Name;
         CheckRunning(dom, domain);
-        CheckNoJob(dom, domain, qemu);
+        CheckNoJob(domain, qemu);
         CheckCapabilities(domain, qemu);
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -56,10 +56,9 @@ internal static class InstantPreflight
                 $"resume it first (virsh resume {domain}) or take a classic snapshot");
     }
 
-    private static void CheckNoJob(LibvirtDomain dom, string domain, QemuMigration qemu)
+    private static void CheckNoJob(string domain, QemuMigration qemu)
     {
-        var job = dom.GetJobInfo();
-        if (job.Type is DomainJobType.Bounded or DomainJobType.Unbounded)
+        if (qemu.HasJob())
             throw NotSupported($"domain '{domain}' has a job running (virsh domjobinfo {domain}); wait for it to end or abort it (virsh domjobabort {domain})");
         var migration = qemu.QueryMigrate();
         if (migration.IsActive)

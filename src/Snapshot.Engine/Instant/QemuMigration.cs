@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using Snapshot.Interop;
 
 namespace Snapshot.Engine;
 
@@ -27,10 +26,10 @@ internal sealed record MigrationStatus(string Status, long Transferred, long Tot
 }
 
 /// <summary>
-/// QEMU's migration commands over libvirt's monitor passthrough. Every command is written with
-/// <see cref="Utf8JsonWriter"/>, so no value can change the command's shape.
+/// QEMU's migration commands over the domain's monitor (<see cref="IQemuDomain"/>). Every command is written
+/// with <see cref="Utf8JsonWriter"/>, so no value can change the command's shape.
 /// </summary>
-internal sealed class QemuMigration(LibvirtDomain domain)
+internal sealed class QemuMigration(IQemuDomain qemu)
 {
     /// <summary>The largest bandwidth libvirt itself asks for (its "unlimited"), in bytes per second.</summary>
     public const long UnlimitedBandwidth = (long.MaxValue >> 20) << 20;
@@ -94,10 +93,7 @@ internal sealed class QemuMigration(LibvirtDomain domain)
     public void GetFd(SafeFileHandle file, string name)
     {
         var command = Build("getfd", w => w.WriteString("fdname", name));
-        var reply = domain.QemuMonitorCommandWithFiles(command, [file], out var returned);
-        foreach (var r in returned)
-            r.Dispose();
-        Unwrap("getfd", reply);
+        Unwrap("getfd", qemu.CommandWithFile(command, file));
     }
 
     public void CloseFd(string name) => Execute("closefd", w => w.WriteString("fdname", name));
@@ -105,13 +101,17 @@ internal sealed class QemuMigration(LibvirtDomain domain)
     public void MigrateToFd(string name) =>
         Execute("migrate", w => w.WriteString("uri", "fd:" + name));
 
-    public void Cancel() => Execute("migrate_cancel", null);
+    /// <summary>Whether libvirt runs a job on the domain.</summary>
+    public bool HasJob() => qemu.HasJob();
+
+    /// <summary>Puts the disks on their overlays (libvirt's disk-only snapshot, inside the pause).</summary>
+    public void SwitchDisks(string snapshotXml, Snapshot.Interop.SnapshotCreateFlags flags) => qemu.SwitchDisks(snapshotXml, flags);
 
     /// <summary>Whether QEMU's vCPUs run (QMP <c>query-status</c>), which libvirt's state reports only after the event.</summary>
     public bool QueryRunning() => Execute("query-status", null).TryGetProperty("running", out var r) && r.GetBoolean();
 
     private JsonElement Execute(string command, Action<Utf8JsonWriter>? arguments) =>
-        Unwrap(command, domain.QemuMonitorCommand(Build(command, arguments)));
+        Unwrap(command, qemu.Command(Build(command, arguments)));
 
     internal static string Build(string command, Action<Utf8JsonWriter>? arguments)
     {

@@ -80,31 +80,15 @@ internal static partial class RevertCleanup
 
     public static List<SnapshotFiles> DescendantFiles(LibvirtDomainSnapshot snapshot)
     {
-        var descendants = snapshot.ListAllChildren(SnapshotListFlags.Descendants);
-        try
-        {
-            return descendants.Select(d => FilesOf(d.GetXmlDesc())).ToList();
-        }
-        finally
-        {
-            foreach (var d in descendants)
-                d.Dispose();
-        }
+        using var descendants = SnapshotHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants));
+        return descendants.Select(d => FilesOf(d.GetXmlDesc())).ToList();
     }
 
     private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
     {
-        var remaining = dom.ListAllSnapshots();
         List<SnapshotFiles> remainingFiles;
-        try
-        {
+        using (var remaining = SnapshotHandles.Of(dom.ListAllSnapshots()))
             remainingFiles = remaining.Select(s => FilesOf(s.GetXmlDesc())).ToList();
-        }
-        finally
-        {
-            foreach (var s in remaining)
-                s.Dispose();
-        }
         return await NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
     }
 

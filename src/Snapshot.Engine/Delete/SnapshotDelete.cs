@@ -1,0 +1,140 @@
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// Deletes a snapshot, its children, or only its children, with their memory files.
+/// libvirt 9.0 merges one external snapshot at a time but refuses the children modes when any of
+/// them is external; the engine then deletes the descendants itself, leaves first, each step
+/// validated by libvirt before it changes anything. Nothing deleted can be undone, so a failure
+/// names what was deleted and what is left.
+/// </summary>
+internal sealed class SnapshotDelete(EngineContext context)
+{
+    public static readonly StepSequence Sequence = new("delete",
+        new StepDefinition("look-up", "looking up the snapshot and its descendants"),
+        new StepDefinition("delete-snapshot", "deleting a snapshot", Repeats: true),
+        new StepDefinition("remove-memory-file", "removing a deleted snapshot's memory file", Repeats: true));
+
+    public async Task RunAsync(string domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var dom = context.Resolve(domain);
+        var run = context.StartRun(Sequence, dom.Name);
+        var deleted = new List<string>();
+        var plan = new List<(LibvirtDomainSnapshot Snapshot, SnapshotInfo Info)>();
+        using var snapshot = EngineContext.Lookup(dom, name);
+        SnapshotHandles? descendants = null;
+        try
+        {
+            var info = await run.Run("look-up", () => EngineContext.Describe(snapshot), cancellationToken).ConfigureAwait(false);
+            if (options.MetadataOnly || options.Mode == SnapshotDeleteMode.Snapshot)
+            {
+                plan.Add((snapshot, info));
+                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, options.MetadataOnly, deleted, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            descendants = SnapshotHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants | SnapshotListFlags.Topological));
+            var infos = SnapshotDescriptions.DescribeAll(dom, descendants);
+            if (info.Location == SnapshotLocation.Internal && infos.All(d => d.Location == SnapshotLocation.Internal))
+            {
+                plan.Add((snapshot, info));
+                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, metadataOnly: false, deleted, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            plan.AddRange(Enumerable.Range(0, descendants.Count).Reverse().Select(i => (descendants[i], infos[i])));
+            if (options.Mode == SnapshotDeleteMode.Children)
+                plan.Add((snapshot, info));
+            foreach (var (target, targetInfo) in plan)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await DeleteOneAsync(run, dom, target, targetInfo, SnapshotDeleteMode.Snapshot, metadataOnly: false, deleted, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (run.Ledger.Entries.Count > 0 && e is not OperationCanceledException)
+        {
+            var left = plan.Select(p => p.Info.Name).Except(deleted);
+            var memory = run.Current.Name == "remove-memory-file" ? $"; the memory file of '{deleted[^1]}' is kept" : "";
+            throw new SnapshotException(ErrorClassifier.Classify(e),
+                $"{e.Message}; deleted so far (leaves first): {string.Join(", ", deleted)}{memory}; still present: {string.Join(", ", left)}", e);
+        }
+        finally
+        {
+            descendants?.Dispose();
+        }
+    }
+
+    private async Task DeleteOneAsync(OperationRun run, LibvirtDomain dom, LibvirtDomainSnapshot snapshot, SnapshotInfo info, SnapshotDeleteMode mode, bool metadataOnly,
+        List<string> deleted, CancellationToken cancellationToken)
+    {
+        var flags = mode switch
+        {
+            SnapshotDeleteMode.Children => SnapshotDeleteFlags.Children,
+            SnapshotDeleteMode.ChildrenOnly => SnapshotDeleteFlags.ChildrenOnly,
+            _ => (SnapshotDeleteFlags)0,
+        };
+        if (metadataOnly)
+            flags |= SnapshotDeleteFlags.MetadataOnly;
+        Log.Deleting(context.Logger, info.Name, dom.Name, flags);
+        await run.RunAsync("delete-snapshot", async () =>
+        {
+            try
+            {
+                await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LibvirtException e) when (!metadataOnly && info.Location == SnapshotLocation.External && IsRefusal(e))
+            {
+                throw new SnapshotException(SnapshotErrorKind.NotSupported, ExplainExternalRefusal(e, info), e);
+            }
+            deleted.Add(info.Name);
+            run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'");
+        }, cancellationToken, info.Name).ConfigureAwait(false);
+        if (!metadataOnly && mode == SnapshotDeleteMode.Snapshot)
+            await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
+    }
+
+    // libvirt merges the overlays of a deleted external snapshot but keeps its memory file.
+    private void RemoveMemoryFileIfUnused(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted)
+    {
+        if (deleted.MemoryFile is not { } file || !File.Exists(file))
+            return;
+        using (var all = SnapshotHandles.Of(dom.ListAllSnapshots()))
+        {
+            if (SnapshotDescriptions.DescribeAll(dom, all).Any(s => s.MemoryFile == file))
+                return;
+        }
+        File.Delete(file);
+        run.Ledger.Record("remove-memory-file", $"removed memory file {file} of '{deleted.Name}'");
+        Log.RemovedMemoryFile(context.Logger, file, deleted.Name);
+    }
+
+    private static bool IsRefusal(LibvirtException e) =>
+        e.Code is LibvirtErrorCode.ConfigUnsupported or LibvirtErrorCode.OperationUnsupported
+            or LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.InvalidArg;
+
+    // libvirt 9.0's refusals name the rule but not the way out; add it.
+    private static string ExplainExternalRefusal(LibvirtException e, SnapshotInfo info)
+    {
+        var message = e.Message;
+        string advice;
+        if (message.Contains("base disk source", StringComparison.OrdinalIgnoreCase) || message.Contains("disk source chain", StringComparison.OrdinalIgnoreCase))
+            advice = $"the domain no longer runs on the disk chain of '{info.Name}' (it was reverted elsewhere), so libvirt 9.0 cannot merge it; use --metadata to drop only its record, then remove its files ({string.Join(", ", FilesOf(info))}) once no other snapshot needs them";
+        else if (message.Contains("children", StringComparison.OrdinalIgnoreCase) || message.Contains("leaf", StringComparison.OrdinalIgnoreCase))
+            advice = $"libvirt 9.0 cannot merge '{info.Name}' in this position; delete its descendants first, or use --metadata to drop only its record and keep the files";
+        else
+            advice = "use --metadata to drop only libvirt's record and keep the files";
+        return $"{message} ({advice}); nothing was deleted";
+    }
+
+    private static IEnumerable<string> FilesOf(SnapshotInfo info)
+    {
+        if (info.MemoryFile is not null)
+            yield return info.MemoryFile;
+        foreach (var disk in info.Disks)
+            if (disk.File is not null)
+                yield return disk.File;
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// The memory file of an instant snapshot and the relay that fills it: created partial (libvirt refuses to
+/// restore a file with that magic), its header written before the pause, the rest relayed from QEMU's pipe,
+/// and marked complete only at the very end.
+/// </summary>
+internal sealed class InstantMemoryFile(string path, ILogger logger, string domain)
+{
+    private static readonly TimeSpan RelayTimeout = TimeSpan.FromMinutes(5);
+
+    private SafeFileHandle? _file;
+    private SafeFileHandle? _pipeWrite;
+    private int _headerLength;
+
+    public string Path { get; } = path;
+
+    public MemoryRelay? Relay { get; private set; }
+
+    public bool Complete { get; private set; }
+
+    /// <summary>O_CREAT|O_EXCL, mode 0600 (it holds guest RAM), the partial magic first.</summary>
+    public void Create()
+    {
+        Io(() =>
+        {
+            if (OperatingSystem.IsWindows())
+                throw new PlatformNotSupportedException("instant snapshots need a Linux host");
+            var stream = new FileStream(Path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, // O_CREAT|O_EXCL: never follows or reuses an existing file
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.Read,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            _file = stream.SafeFileHandle;
+            RandomAccess.Write(_file, SaveImageWriter.PartialMagic, 0);
+        }, "could not create the memory file");
+    }
+
+    public void WriteHeader(string instantDomainXml)
+    {
+        var header = SaveImageWriter.Build(instantDomainXml, wasRunning: true);
+        Io(() => RandomAccess.Write(_file!, header, 0), "could not write the memory file's header");
+        _headerLength = header.Length;
+    }
+
+    /// <summary>The pipe's write end, for QEMU, until <see cref="ReleasePipe"/>.</summary>
+    public SafeFileHandle? PipeWriteEnd => _pipeWrite;
+
+    /// <summary>Starts the relay after the header, reading from a new pipe.</summary>
+    public void StartRelay()
+    {
+        var (read, write) = MemoryRelay.CreatePipe();
+        _pipeWrite = write;
+        Relay = MemoryRelay.Start(_file!, _headerLength, read);
+    }
+
+    /// <summary>Closes this process's write end: once QEMU has its own copy, the relay sees the end of the stream when QEMU closes it.</summary>
+    public void ReleasePipe() => Interlocked.Exchange(ref _pipeWrite, null)?.Dispose();
+
+    public async Task<RelayResult> FinishRelayAsync() =>
+        await Relay!.Completion.WaitAsync(RelayTimeout, CancellationToken.None).ConfigureAwait(false);
+
+    public void MarkComplete()
+    {
+        SaveImageWriter.MarkComplete(_file!);
+        _file!.Dispose();
+        Complete = true;
+    }
+
+    /// <summary>
+    /// Undo of the relay: the file must not be deleted (nor its handle closed) under it; once QEMU's end is
+    /// closed it reads the end of the stream and stops. Bounded, never blocking a thread.
+    /// </summary>
+    public async Task StopRelayAsync()
+    {
+        ReleasePipe();
+        if (Relay is null)
+            return;
+        try
+        {
+            await Relay.Completion.WaitAsync(RelayTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.InstantCleanupFailed(logger, domain, "waiting for the memory relay", "it did not stop in time");
+        }
+#pragma warning disable CA1031 // the relay's own failure was the step's; here it only has to have stopped
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.InstantCleanupFailed(logger, domain, "the memory relay", e.Message);
+        }
+    }
+
+    /// <summary>Undo of the file: a partial one is deleted, a complete one kept (it can still be registered).</summary>
+    public void Discard(RollbackReport report)
+    {
+        _file?.Dispose();
+        if (Complete)
+        {
+            report.Left.Add($"the memory file {Path} is complete (it can be registered with snapshot-create --redefine)");
+            return;
+        }
+        try
+        {
+            File.Delete(Path);
+            report.Undone.Add($"the partial memory file {Path} was deleted");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Left.Add($"the partial memory file {Path} could not be deleted ({e.Message}); its magic says partial, so libvirt will not restore it");
+        }
+    }
+
+    private void Io(Action action, string what)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SnapshotException(SnapshotErrorKind.Failed, $"{what} {Path}: {e.Message}", e);
+        }
+    }
+}

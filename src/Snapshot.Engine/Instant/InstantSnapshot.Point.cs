@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>The instant snapshot's pause (the snapshot point) and its memory write.</summary>
+internal sealed partial class InstantSnapshot
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ShortPollInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan ResumeTimeout = TimeSpan.FromMilliseconds(1000);
+
+    private string _pauseSource = "";
+    private string _resumedBy = "";
+    private bool _migrationCompleted;
+
+    private async Task<SnapshotPoint> TakeSnapshotPointAsync(CancellationToken ct)
+    {
+        var plan = _plan!;
+        using var watch = new PauseWatch();
+        using var subscription = context.Connection.SubscribeLifecycle(dom, watch.Observe);
+
+        var clock = Stopwatch.StartNew();
+        var beforeSuspend = DateTimeOffset.UtcNow;
+        await _run.Run("pause", () =>
+        {
+            ct.ThrowIfCancellationRequested();
+            dom.Suspend();
+            _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused);
+        }, ct).ConfigureAwait(false);
+        var suspendedAt = DateTimeOffset.UtcNow;
+        var suspended = clock.Elapsed;
+
+        await _run.Run("switch-disks", () =>
+        {
+            var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
+            if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
+                flags |= SnapshotCreateFlags.ReuseExt;
+            _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
+            _disksSwitched = true;
+            var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
+            _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}");
+        }, ct).ConfigureAwait(false);
+        var disksSwitched = clock.Elapsed;
+
+        await _run.Run("start-background-snapshot", () =>
+        {
+            _qemu.MigrateToFd(_fdName);
+            _migrationStarted = true; // the migration owns the descriptor now
+            _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync);
+        }, ct).ConfigureAwait(false);
+        var migrateReturned = clock.Elapsed;
+
+        var resumedAt = await _run.RunAsync("wait-resume", () => WaitResumedAsync(watch, clock), ct).ConfigureAwait(false);
+
+        TimeSpan pause;
+        DateTimeOffset takenAt;
+        if (watch.Suspended is { } s && watch.Resumed is { } r && r >= s)
+        {
+            pause = r - s;
+            takenAt = s;
+            _pauseSource = "lifecycle events";
+        }
+        else
+        {
+            pause = resumedAt - beforeSuspend;
+            takenAt = suspendedAt;
+            _pauseSource = "engine timestamps (no lifecycle events)";
+        }
+        var timing = string.Create(CultureInfo.InvariantCulture,
+            $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
+            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
+        Log.InstantStep(context.Logger, _domain, plan.Name, timing);
+        return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
+    }
+
+    /// <summary>
+    /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2 and
+    /// later (10.0 on Debian 13) put back the run state the guest had before <c>migrate</c>, paused, and leave it
+    /// so. Either way the snapshot point is safe once RAM pages flow into the stream: QEMU saves the device state
+    /// and turns write tracking on under its big lock before it sends any page (bg_migration_thread). So: wait
+    /// for QEMU's own resume or for the first page, whichever comes first, and resume the guest then if QEMU's
+    /// vCPUs do not run. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the step fails, and the
+    /// rollback resumes the guest before anything else.
+    /// </summary>
+    private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
+    {
+        var deadline = clock.Elapsed + ResumeTimeout;
+        while (true)
+        {
+            if (watch.Resumed is not null)
+                return watch.Resumed.Value;
+            var status = _qemu.QueryMigrate();
+            if (status.Status is "failed" or "cancelled")
+                throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
+            if (status.Pages > 0 || status.Status == "completed")
+            {
+                if (_qemu.QueryRunning())
+                {
+                    _resumedBy = "QEMU";
+                }
+                else
+                {
+                    dom.Resume();
+                    _resumedBy = "the engine";
+                }
+                // The event follows within moments; else our own clock stands in.
+                return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
+                    ? watch.Resumed!.Value
+                    : DateTimeOffset.UtcNow;
+            }
+            if (clock.Elapsed > deadline)
+                throw new SnapshotException(string.Create(CultureInfo.InvariantCulture,
+                    $"QEMU sent no RAM page within {ResumeTimeout.TotalMilliseconds:0} ms of starting the background snapshot (migration status {status.Status}), so its write tracking never came on"));
+            await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(2)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> WriteMemoryAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
+    {
+        var relay = _memory!.Relay!;
+        while (true)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                relay.Abandon();
+                ct.ThrowIfCancellationRequested();
+            }
+            if (relay.Failure is { } failure)
+                throw new SnapshotException($"writing the memory file failed after {QemuMigration.Describe(relay.StreamBytes)} of the stream: {failure.Message}", failure);
+            var status = _qemu.QueryMigrate();
+            progress?.Report(new SnapshotProgress("memory", status.Transferred, status.Total));
+            switch (status.Status)
+            {
+                case "completed":
+                    _migrationCompleted = true;
+                    return status.Transferred;
+                case "failed" or "cancelled":
+                    throw new SnapshotException($"QEMU's background snapshot {status.Status} after {QemuMigration.Describe(status.Transferred)} of memory: {status.Error ?? "no reason given"}");
+            }
+            try
+            {
+                // The relay reaches the end of the stream when QEMU closes the pipe, right after it completed:
+                // wake up then rather than at the next poll.
+                if (relay.Completion.IsCompleted)
+                    await Task.Delay(ShortPollInterval, ct).ConfigureAwait(false);
+                else
+                    await Task.WhenAny(relay.Completion, Task.Delay(PollInterval, ct)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Handled at the top of the loop.
+            }
+        }
+    }
+}

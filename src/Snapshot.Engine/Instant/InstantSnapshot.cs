@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// One instant snapshot: QEMU's background-snapshot migration into a libvirt save image, the disks frozen on
+/// overlays in the same pause, then the snapshot registered as a normal external one. Each step records in
+/// the ledger what it changed and how to undo it, so that any failure puts the domain back to running on a
+/// valid disk chain and says exactly what was undone and what was left.
+/// </summary>
+internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDomain dom, SnapshotCreateOptions options,
+    DateTimeOffset requestedAt, Action<SnapshotPoint> pointTaken)
+{
+    public static readonly StepSequence Sequence = new("instant-create",
+        new StepDefinition("preflight", "checking the host and the domain"),
+        new StepDefinition("enable-background-snapshot", "turning on QEMU's background-snapshot capability"),
+        new StepDefinition("raise-bandwidth", "raising QEMU's migration bandwidth limit"),
+        new StepDefinition("create-memory-file", "creating the memory file"),
+        new StepDefinition("read-definition", "reading the domain definition of the snapshot instant"),
+        new StepDefinition("write-header", "writing the memory file's header"),
+        new StepDefinition("start-relay", "starting the memory relay"),
+        new StepDefinition("hand-pipe-to-qemu", "handing the memory pipe to QEMU"),
+        new StepDefinition("create-overlays", "creating the overlays"),
+        new StepDefinition("pause", "pausing the guest"),
+        new StepDefinition("switch-disks", "putting the disks on overlays"),
+        new StepDefinition("start-background-snapshot", "starting QEMU's background snapshot"),
+        new StepDefinition("wait-resume", "waiting for QEMU's RAM write tracking to resume the guest"),
+        new StepDefinition("write-memory", "writing the guest's memory"),
+        new StepDefinition("finish-relay", "waiting for the memory relay to reach the disk"),
+        new StepDefinition("complete-memory-file", "completing the memory file"),
+        new StepDefinition("restore-migration-settings", "restoring QEMU's migration settings"),
+        new StepDefinition("register", "registering the snapshot in libvirt's metadata"),
+        new StepDefinition("describe", "reading back the registered snapshot"));
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
+
+    private readonly QemuMigration _qemu = new(context.Qemu(dom));
+    private readonly OperationRun _run = context.StartRun(Sequence, dom.Name);
+    private readonly string _domain = dom.Name;
+    private readonly string _fdName = "vsnap-" + Guid.NewGuid().ToString("N");
+    private InstantPlan? _plan;
+    private InstantMemoryFile? _memory;
+    private string _instantXml = "";
+    private bool? _capabilityToRestore;
+    private long? _bandwidthToRestore;
+    private bool _disksSwitched;
+    private bool _migrationStarted;
+
+    private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
+
+    public async Task<SnapshotInfo> RunAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
+    {
+        // Refusals before anything changes: these throw straight out.
+        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu), ct).ConfigureAwait(false);
+        var plan = _plan;
+        var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
+        Log.InstantPlanned(context.Logger, _domain, plan.Name, plan.MemoryFile, overlays);
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
+            await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
+            _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
+            await _run.Run("create-memory-file", CreateMemoryFile, ct).ConfigureAwait(false);
+            // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
+            // between here and the pause but the disks, which the snapshot itself moves to the overlays.
+            _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
+            await _run.Run("write-header", () => _memory.WriteHeader(_instantXml), ct).ConfigureAwait(false);
+            // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
+            // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
+            await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
+            await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+            await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
+
+            var point = await TakeSnapshotPointAsync(ct).ConfigureAwait(false);
+            Log.InstantPointTaken(context.Logger, _domain, Name, (point.TakenAt - requestedAt).TotalMilliseconds,
+                point.GuestPause.TotalMilliseconds, _pauseSource);
+            pointTaken(point);
+
+            var written = await _run.RunAsync("write-memory", () => WriteMemoryAsync(progress, ct), ct).ConfigureAwait(false);
+            Log.InstantMemoryWritten(context.Logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
+            var relayed = await _run.RunAsync("finish-relay", _memory.FinishRelayAsync, ct).ConfigureAwait(false);
+            Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
+                relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
+            await _run.Run("complete-memory-file", _memory.MarkComplete, ct).ConfigureAwait(false);
+            await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
+
+            // The memory is complete: registering takes milliseconds, and a cancel now would throw away
+            // a finished snapshot.
+            using var snapshot = await _run.Run("register", () => Register(point.TakenAt), CancellationToken.None).ConfigureAwait(false);
+            return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw await FailAsync(e, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void EnableBackgroundSnapshot()
+    {
+        var wasOn = _qemu.QueryCapabilities().TryGetValue(QemuMigration.BackgroundSnapshot, out var on) && on;
+        try
+        {
+            _qemu.SetCapability(QemuMigration.BackgroundSnapshot, true);
+        }
+        catch (QemuCommandException e)
+        {
+            var fix = InstantPreflight.UserfaultfdRestricted()
+                ? "; QEMU runs unprivileged and needs userfaultfd write-protect: run: sysctl -w vm.unprivileged_userfaultfd=1"
+                : "";
+            throw new SnapshotException(SnapshotErrorKind.NotSupported,
+                $"QEMU refused the '{QemuMigration.BackgroundSnapshot}' capability: {e.Description}{fix}", e);
+        }
+        if (wasOn)
+            return;
+        _capabilityToRestore = false;
+        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", report =>
+        {
+            RestoreMigrationSettings(report);
+            return Task.CompletedTask;
+        });
+    }
+
+    private void RaiseBandwidth()
+    {
+        var before = _qemu.QueryMaxBandwidth();
+        _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
+        _bandwidthToRestore = before;
+        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", report =>
+        {
+            RestoreMigrationSettings(report);
+            return Task.CompletedTask;
+        });
+    }
+
+    private void CreateMemoryFile()
+    {
+        _memory!.Create();
+        _run.Ledger.Record("create-memory-file", $"created the partial memory file {_memory.Path}", report =>
+        {
+            _memory.Discard(report);
+            return Task.CompletedTask;
+        });
+    }
+
+    private void StartRelay()
+    {
+        _memory!.StartRelay();
+        _run.Ledger.Record("start-relay", "started the memory relay", _ => _memory.StopRelayAsync());
+    }
+
+    private void HandPipeToQemu()
+    {
+        _qemu.GetFd(_memory!.PipeWriteEnd!, _fdName);
+        _memory.ReleasePipe();
+        _run.Ledger.Record("hand-pipe-to-qemu", "handed the memory pipe to QEMU", _ =>
+        {
+            // Once the migration started it owns the descriptor.
+            if (!_migrationStarted)
+                Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>
+    /// Creates the qcow2 overlays before the pause (libvirt would create them inside it), so the disk-only
+    /// snapshot only switches to them (REUSE_EXT). Not when the caller brings its own (--reuse-external) or
+    /// asks for another overlay format.
+    /// </summary>
+    private async Task CreateOverlaysAsync(CancellationToken ct)
+    {
+        var plan = _plan!;
+        if (options.Modifiers.ReuseExternal || plan.ExternalDisks.Any(d => d.Driver != "qcow2"))
+            return;
+        var formats = InstantXml.DiskFormats(_instantXml);
+        var clock = Stopwatch.StartNew();
+        var count = 0;
+        foreach (var disk in plan.ExternalDisks)
+        {
+            var overlay = disk.Overlay!;
+            await OverlayImages.CreateAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
+            count++;
+            _run.Ledger.Record("create-overlays", $"created the overlay {overlay}", report =>
+            {
+                if (_disksSwitched)
+                    return Task.CompletedTask; // the disks run on it: switch-disks reports it left
+                try
+                {
+                    File.Delete(overlay);
+                    report.Undone.Add($"the overlay {overlay} made for the snapshot was deleted");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    report.Left.Add($"the overlay {overlay} made for the snapshot could not be deleted ({e.Message})");
+                }
+                return Task.CompletedTask;
+            });
+        }
+        Log.InstantOverlaysPreCreated(context.Logger, _domain, plan.Name, count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private LibvirtDomainSnapshot Register(DateTimeOffset takenAt)
+    {
+        var snapshot = dom.CreateSnapshot(InstantXml.Registration(_plan!, takenAt, _instantXml), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
+        _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata");
+        return snapshot;
+    }
+
+    /// <summary>Puts QEMU's migration settings back, once: from the forward step or from the ledger's undo.</summary>
+    private void RestoreMigrationSettings(RollbackReport? report)
+    {
+        if (_bandwidthToRestore is { } bandwidth)
+        {
+            _bandwidthToRestore = null;
+            if (Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(bandwidth)))
+                report?.Undone.Add("QEMU's migration bandwidth limit was restored");
+        }
+        if (_capabilityToRestore is { } state)
+        {
+            _capabilityToRestore = null;
+            if (Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, state)))
+                report?.Undone.Add("QEMU's background-snapshot capability was turned off");
+        }
+    }
+
+    private bool Try(string step, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (Exception e) when (e is LibvirtException or QemuCommandException)
+        {
+            Log.InstantCleanupFailed(context.Logger, _domain, step, e.Message);
+            return false;
+        }
+    }
+}

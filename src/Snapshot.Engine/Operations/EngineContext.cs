@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// What every operation works with: the connection, the loggers, the event hub, the fault seam and the
+/// way to reach a domain's QEMU, plus the lookups they share. Built once by <see cref="SnapshotEngine"/>.
+/// </summary>
+internal sealed class EngineContext(LibvirtConnection connection, ILoggerFactory loggerFactory, EngineSeams seams)
+{
+    public LibvirtConnection Connection { get; } = connection;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public ILogger Logger { get; } = loggerFactory.CreateLogger<SnapshotEngine>();
+
+    public EventHub Events { get; } = new();
+
+    public IStepHook Steps { get; } = seams.Steps;
+
+    public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
+
+    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain);
+
+    /// <summary>
+    /// The domain named by <paramref name="domain"/> as virsh's "domain name, id or uuid" finds it, in
+    /// virsh's order: as an ID when it reads as a non-negative int (C's strtol: leading blanks and a sign
+    /// allowed, nothing after), then as a UUID when it is 36 bytes long (libvirt parses it), then as a
+    /// name. A domain may be named "1" or like a UUID, so each miss falls through to the next try.
+    /// </summary>
+    /// <exception cref="DomainNotFoundException">No try found it; the message is virsh's <c>failed to get domain 'X'</c>.</exception>
+    public LibvirtDomain Resolve(string domain)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        if (int.TryParse(domain, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) && id >= 0)
+        {
+            try
+            {
+                return Connection.LookupDomain(id);
+            }
+            catch (DomainNotFoundException)
+            {
+            }
+        }
+
+        if (Encoding.UTF8.GetByteCount(domain) == UuidStringLength)
+        {
+            try
+            {
+                return Connection.LookupDomainByUuidString(domain);
+            }
+            catch (LibvirtException e) when (e is DomainNotFoundException || e.Code == LibvirtErrorCode.InvalidArg)
+            {
+            }
+        }
+
+        try
+        {
+            return Connection.LookupDomain(domain);
+        }
+        catch (DomainNotFoundException e)
+        {
+            // libvirt's message names only the last try (the test driver's says only "Domain not found").
+            throw new DomainNotFoundException($"failed to get domain '{domain}'", e.Code, e.ErrorDomain, e.Level);
+        }
+    }
+
+    // VIR_UUID_STRING_BUFLEN - 1: virsh tries a UUID only at exactly this length.
+    private const int UuidStringLength = 36;
+
+    public static LibvirtDomainSnapshot Lookup(LibvirtDomain domain, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return domain.LookupSnapshot(name);
+    }
+
+    public static LibvirtDomainSnapshot CurrentOrThrow(LibvirtDomain dom) =>
+        dom.HasCurrentSnapshot
+            ? dom.GetCurrentSnapshot()
+            : throw new SnapshotException(SnapshotErrorKind.NotFound, $"domain '{dom.Name}' has no current snapshot");
+
+    public static SnapshotInfo Describe(LibvirtDomainSnapshot snapshot) =>
+        SnapshotXmlReader.Parse(snapshot.Domain.Name, snapshot.GetXmlDesc(), snapshot.IsCurrent);
+}
+
+/// <summary>
+/// The engine's seams, chosen when it is built: the fault hook around every step and the way to reach a
+/// domain's QEMU. Production uses <see cref="Default"/>; unit tests pass a failing hook and a fake QEMU.
+/// </summary>
+internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu)
+{
+    public static readonly EngineSeams Default = new(NoStepHook.Instance, d => new LibvirtQemuDomain(d));
+}

@@ -1,0 +1,79 @@
+namespace Snapshot.Engine;
+
+/// <summary>What a rollback undid, what it left, and the undo that failed, if one did.</summary>
+internal sealed class RollbackReport
+{
+    public List<string> Undone { get; } = [];
+
+    public List<string> Left { get; } = [];
+
+    /// <summary>The undo that threw (its step) and why; the rollback stopped there.</summary>
+    public (string Step, Exception Error)? Failure { get; set; }
+}
+
+/// <summary>One thing a step did: its step, what it did (in words), and how to undo it (null: it cannot be undone).</summary>
+internal sealed record LedgerEntry(string Step, string Did, Func<RollbackReport, Task>? Undo);
+
+/// <summary>
+/// The record of what an operation has done, in order, each with its undo. A failure runs the undos in
+/// reverse; an entry without one is reported as left. An undo that throws stops the rollback (the ones
+/// before it may depend on it: overlays are deleted only once the domain no longer points at them), and
+/// everything not undone is reported left.
+/// </summary>
+internal sealed class StepLedger
+{
+    private readonly Lock _gate = new();
+    private readonly List<LedgerEntry> _entries = [];
+
+    public IReadOnlyList<LedgerEntry> Entries
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _entries];
+        }
+    }
+
+    public void Record(string step, string did, Func<RollbackReport, Task>? undo = null)
+    {
+        lock (_gate)
+            _entries.Add(new LedgerEntry(step, did, undo));
+    }
+
+    public bool Has(string step) => Entries.Any(e => e.Step == step);
+
+    /// <summary>Runs every undo, last done first; each entry is undone at most once.</summary>
+    public async Task<RollbackReport> RollBackAsync()
+    {
+        var report = new RollbackReport();
+        List<LedgerEntry> entries;
+        lock (_gate)
+        {
+            entries = [.. _entries];
+            _entries.Clear();
+        }
+        entries.Reverse();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (entry.Undo is null)
+            {
+                report.Left.Add(entry.Did);
+                continue;
+            }
+            try
+            {
+                await entry.Undo(report).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // reported: the rollback stops here and says what it left
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                report.Failure = (entry.Step, e);
+                report.Left.AddRange(entries.Skip(i).Select(x => x.Did));
+                break;
+            }
+        }
+        return report;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine.Tests.Faults;
+
+/// <summary>
+/// QEMU's side of an instant snapshot, faked over a test-driver domain: migration capabilities and parameters,
+/// getfd/closefd on real descriptors, and a background snapshot that resumes the guest and writes
+/// <see cref="MemoryBytes"/> into the pipe. Its replies can be changed: a refused command, a "failed" status,
+/// a migration that never resumes the guest.
+/// </summary>
+internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, FileStream> _fds = new(StringComparer.Ordinal);
+    private string _status = "none";
+    private long _transferred;
+    private Task _writer = Task.CompletedTask;
+
+    public Dictionary<string, bool> Capabilities { get; } = new(StringComparer.Ordinal) { ["background-snapshot"] = false, ["xbzrle"] = false };
+
+    public long MaxBandwidth { get; set; } = 32 << 20;
+
+    public long MemoryBytes { get; init; } = 3 << 20;
+
+    /// <summary>A command QEMU answers with an error (by its "execute" name), else null.</summary>
+    public string? Refuse { get; set; }
+
+    /// <summary>The status the migration ends in ("completed" or "failed").</summary>
+    public string EndStatus { get; set; } = "completed";
+
+    /// <summary>Whether starting the background snapshot restarts the guest's CPUs, as QEMU 7.2 does (8.2 and later do not).</summary>
+    public bool ResumesGuest { get; set; } = true;
+
+    /// <summary>How long QEMU takes before its first RAM page (saving devices, turning write tracking on).</summary>
+    public TimeSpan FirstPageDelay { get; set; }
+
+    /// <summary>The domain's state when the memory write ended.</summary>
+    public DomainState? StateWhenWritten { get; private set; }
+
+    public bool DisksSwitched { get; private set; }
+
+    public int OpenDescriptors
+    {
+        get
+        {
+            lock (_gate)
+                return _fds.Count;
+        }
+    }
+
+    public string Status
+    {
+        get
+        {
+            lock (_gate)
+                return _status;
+        }
+    }
+
+    public Task Writer => _writer;
+
+    public bool HasJob() => false;
+
+    public void SwitchDisks(string snapshotXml, SnapshotCreateFlags flags) => DisksSwitched = true;
+
+    public string CommandWithFile(string command, SafeFileHandle file)
+    {
+        var (execute, arguments) = Parse(command);
+        if (execute != "getfd")
+            return Error("GenericError", $"{execute} takes no file");
+        if (execute == Refuse)
+            return Error("GenericError", "refused by the test");
+        // QEMU keeps its own copy of the descriptor: so does the fake, through /proc.
+        var copy = new FileStream("/proc/self/fd/" + file.DangerousGetHandle(), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+        lock (_gate)
+            _fds[(string)arguments!["fdname"]!] = copy;
+        return Ok(null);
+    }
+
+    public string Command(string command)
+    {
+        var (execute, arguments) = Parse(command);
+        if (execute == Refuse)
+            return Error("GenericError", "refused by the test");
+        lock (_gate)
+        {
+            switch (execute)
+            {
+                case "query-migrate-capabilities":
+                    return Ok(new JsonArray(Capabilities.Select(c => (JsonNode)new JsonObject { ["capability"] = c.Key, ["state"] = c.Value }).ToArray()));
+                case "migrate-set-capabilities":
+                    foreach (var c in arguments!["capabilities"]!.AsArray())
+                        Capabilities[(string)c!["capability"]!] = (bool)c["state"]!;
+                    return Ok(null);
+                case "query-migrate-parameters":
+                    return Ok(new JsonObject { ["max-bandwidth"] = MaxBandwidth });
+                case "migrate-set-parameters":
+                    MaxBandwidth = (long)arguments!["max-bandwidth"]!;
+                    return Ok(null);
+                case "query-migrate":
+                    var reply = new JsonObject();
+                    if (_status != "none")
+                        reply["status"] = _status;
+                    reply["ram"] = new JsonObject { ["transferred"] = _transferred, ["total"] = MemoryBytes, ["normal"] = _transferred / 4096, ["duplicate"] = 0 };
+                    if (_status == "failed")
+                        reply["error-desc"] = "failed by the test";
+                    return Ok(reply);
+                case "query-status":
+                    return Ok(new JsonObject { ["running"] = domain.GetState().State == DomainState.Running, ["status"] = "running" });
+                case "closefd":
+                    if (!_fds.Remove((string)arguments!["fdname"]!, out var closed))
+                        return Error("GenericError", "File descriptor named not found");
+                    closed.Dispose();
+                    return Ok(null);
+                case "migrate":
+                    var name = ((string)arguments!["uri"]!)["fd:".Length..];
+                    if (!_fds.Remove(name, out var target))
+                        return Error("GenericError", "File descriptor named not found");
+                    _status = "active";
+                    _writer = Task.Run(() => WriteMemory(target));
+                    return Ok(null);
+                default:
+                    return Error("CommandNotFound", $"The command {execute} has not been found");
+            }
+        }
+    }
+
+    private void WriteMemory(FileStream target)
+    {
+        Thread.Sleep(FirstPageDelay);
+        // As QEMU's vm_start: nothing to do when someone else already restarted the guest.
+        if (ResumesGuest && domain.GetState().State == DomainState.Paused)
+        {
+            try
+            {
+                domain.Resume();
+            }
+            catch (LibvirtException)
+            {
+            }
+        }
+        var block = new byte[64 << 10];
+        Array.Fill(block, (byte)0x5a);
+        using (target)
+        {
+            for (long done = 0; done < MemoryBytes; done += block.Length)
+            {
+                target.Write(block, 0, (int)Math.Min(block.Length, MemoryBytes - done));
+                lock (_gate)
+                    _transferred = Math.Min(done + block.Length, MemoryBytes);
+            }
+        }
+        StateWhenWritten = domain.GetState().State;
+        lock (_gate)
+            _status = EndStatus;
+    }
+
+    private static (string Execute, JsonNode? Arguments) Parse(string command)
+    {
+        var node = JsonNode.Parse(command)!;
+        return ((string)node["execute"]!, node["arguments"]);
+    }
+
+    private static string Ok(JsonNode? result) => new JsonObject { ["return"] = result ?? new JsonObject() }.ToJsonString();
+
+    private static string Error(string cls, string desc) =>
+        JsonSerializer.Serialize(new { error = new { @class = cls, desc } });
+}

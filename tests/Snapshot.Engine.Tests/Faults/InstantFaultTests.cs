@@ -1,0 +1,222 @@
+using Snapshot.Interop;
+
+namespace Snapshot.Engine.Tests.Faults;
+
+/// <summary>
+/// Every step of an instant snapshot failed by name, on libvirt's test driver with a fake QEMU: each failure
+/// leaves the guest running, QEMU's settings as they were, no descriptor in QEMU, and exactly the files and
+/// metadata the message says.
+/// </summary>
+public sealed class InstantFaultTests
+{
+    [Flags]
+    public enum Leaves
+    {
+        /// <summary>Nothing changed and nothing is said: the fault came before anything changed.</summary>
+        Unchanged = 0,
+        /// <summary>The overlays were made, then deleted.</summary>
+        OverlaysDeleted = 1,
+        /// <summary>The disks run on the overlays.</summary>
+        OnOverlays = 2,
+        /// <summary>The memory file is complete and kept.</summary>
+        CompleteFile = 4,
+        /// <summary>The snapshot is in libvirt's metadata.</summary>
+        Recorded = 8,
+        /// <summary>QEMU's background snapshot had started: it was let run to its end.</summary>
+        Drained = 16,
+    }
+
+    /// <summary>What a fault at each step leaves; one entry per step, in the operation's order.</summary>
+    private static readonly (string Step, Leaves Leaves)[] Expected =
+    [
+        ("preflight", Leaves.Unchanged),
+        ("enable-background-snapshot", Leaves.Unchanged),
+        ("raise-bandwidth", Leaves.Unchanged),
+        ("create-memory-file", Leaves.Unchanged),
+        ("read-definition", Leaves.Unchanged),
+        ("write-header", Leaves.Unchanged),
+        ("start-relay", Leaves.Unchanged),
+        ("hand-pipe-to-qemu", Leaves.Unchanged),
+        ("create-overlays", Leaves.Unchanged),
+        ("pause", Leaves.OverlaysDeleted),
+        ("switch-disks", Leaves.OverlaysDeleted),
+        ("start-background-snapshot", Leaves.OnOverlays),
+        ("wait-resume", Leaves.OnOverlays | Leaves.Drained),
+        ("write-memory", Leaves.OnOverlays | Leaves.Drained),
+        ("finish-relay", Leaves.OnOverlays),
+        ("complete-memory-file", Leaves.OnOverlays),
+        ("restore-migration-settings", Leaves.OnOverlays | Leaves.CompleteFile),
+        ("register", Leaves.OnOverlays | Leaves.CompleteFile),
+        ("describe", Leaves.OnOverlays | Leaves.CompleteFile | Leaves.Recorded),
+    ];
+
+    public static TheoryData<string> Steps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in InstantSnapshot.Sequence.Names)
+            data.Add(name);
+        return data;
+    }
+
+    [Fact]
+    public void Every_step_of_the_operation_has_a_fault_expectation() =>
+        Expected.Select(e => e.Step).Should().Equal(InstantSnapshot.Sequence.Names, "a new step needs its fault test");
+
+    [Fact]
+    public async Task A_snapshot_runs_every_declared_step_in_order_and_records_a_complete_memory_file()
+    {
+        var hook = new FaultHook();
+        using var node = new FaultNode(hook);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+        SnapshotPoint? point = null;
+        node.Engine.SnapshotPointTaken += (_, p) => point = p;
+
+        var info = await node.Engine.CreateAsync(FaultNode.Domain, Request(memory, overlay));
+
+        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names);
+        info.Name.Should().Be("s1");
+        info.MemoryFile.Should().Be(memory);
+        point.Should().NotBeNull();
+        Magic(memory).Should().Be("LibvirtQemudSave");
+        new FileInfo(memory).Length.Should().BeGreaterThan(node.Qemu!.MemoryBytes);
+        node.Qemu.DisksSwitched.Should().BeTrue();
+        ShouldHaveRestoredQemu(node);
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+    }
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public async Task A_fault_at_each_step_is_undone_and_reported_exactly(string step)
+    {
+        var leaves = Expected.Single(e => e.Step == step).Leaves;
+        using var node = new FaultNode(new FaultHook(step));
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var thrown = await node.Engine.Invoking(e => e.CreateAsync(FaultNode.Domain, Request(memory, overlay))).Should().ThrowAsync<Exception>();
+
+        var doing = InstantSnapshot.Sequence.Steps.Single(s => s.Name == step).Doing;
+        if (step == "preflight")
+        {
+            thrown.Which.Should().BeOfType<InjectedFaultException>("a refusal before anything changed is thrown as it is");
+        }
+        else
+        {
+            var e = thrown.Which.Should().BeOfType<SnapshotException>().Which;
+            e.Kind.Should().Be(SnapshotErrorKind.Failed);
+            e.InnerException.Should().BeOfType<InjectedFaultException>();
+            e.Message.Should().Contain($"failed while {doing}: injected fault at step '{step}'").And.Contain("the domain is running");
+            e.Message.Should().Contain(leaves.HasFlag(Leaves.OnOverlays) ? $"the disks now run on overlays vda: {overlay} (backing {node.Disk})" : "the disks are unchanged");
+            if (leaves.HasFlag(Leaves.OverlaysDeleted))
+                e.Message.Should().Contain($"the overlay {overlay} made for the snapshot was deleted");
+            if (leaves.HasFlag(Leaves.CompleteFile))
+                e.Message.Should().Contain($"the memory file {memory} is complete");
+            else if (node.Hook is FaultHook h && h.Before.Any(p => p.Step == "read-definition"))
+                e.Message.Should().Contain($"the partial memory file {memory} was deleted");
+            if (leaves.HasFlag(Leaves.Drained))
+                e.Message.Should().Contain("QEMU's background snapshot was let run to its end (completed)");
+            else
+                e.Message.Should().NotContain("background snapshot was let run");
+            e.Message.Should().Contain(leaves.HasFlag(Leaves.Recorded) ? "the snapshot 's1' was recorded" : "no snapshot was recorded");
+        }
+
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        ShouldHaveRestoredQemu(node);
+        node.Qemu!.DisksSwitched.Should().Be(leaves.HasFlag(Leaves.OnOverlays));
+        File.Exists(overlay).Should().Be(leaves.HasFlag(Leaves.OnOverlays), "an overlay is kept only when the disks run on it");
+        File.Exists(memory).Should().Be(leaves.HasFlag(Leaves.CompleteFile), "only a complete memory file is kept");
+        if (leaves.HasFlag(Leaves.CompleteFile))
+            Magic(memory).Should().Be("LibvirtQemudSave");
+        node.Dom.SnapshotCount().Should().Be(leaves.HasFlag(Leaves.Recorded) ? 1 : 0);
+    }
+
+    [Fact]
+    public async Task QEMU_refusing_the_capability_is_not_supported_and_the_guest_is_never_paused()
+    {
+        using var node = new FaultNode(new FaultHook(), q => q.Refuse = "migrate-set-capabilities");
+        var events = new List<DomainLifecycleEvent>();
+        using var subscription = node.Connection.SubscribeLifecycle(node.Dom, events.Add);
+        var memory = node.Path("m.mem");
+
+        var e = await node.Engine.Invoking(x => x.CreateAsync(FaultNode.Domain, Request(memory, node.Path("o.qcow2")))).Should().ThrowAsync<SnapshotException>();
+
+        e.Which.Kind.Should().Be(SnapshotErrorKind.NotSupported);
+        e.Which.Message.Should().Contain("QEMU refused the 'background-snapshot' capability").And.Contain("the disks are unchanged");
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        File.Exists(memory).Should().BeFalse();
+        await Task.Delay(200);
+        events.Should().NotContain(x => x.Type == DomainEventType.Suspended, "QEMU's refusal comes before any pause");
+    }
+
+    [Fact]
+    public async Task A_failed_background_snapshot_leaves_a_running_guest_on_the_overlays_and_no_file()
+    {
+        using var node = new FaultNode(new FaultHook(), q => q.EndStatus = "failed");
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var e = await node.Engine.Invoking(x => x.CreateAsync(FaultNode.Domain, Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
+
+        e.Which.Message.Should().Contain("while writing the guest's memory: QEMU's background snapshot failed after")
+            .And.Contain($"the disks now run on overlays vda: {overlay}").And.Contain("no snapshot was recorded");
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        File.Exists(memory).Should().BeFalse();
+        ShouldHaveRestoredQemu(node);
+    }
+
+    [Fact]
+    public async Task QEMU_that_keeps_the_guest_paused_has_it_resumed_by_the_engine_once_pages_flow()
+    {
+        // QEMU 8.2 and later: a guest paused before migrate stays paused through the background snapshot.
+        using var node = new FaultNode(new FaultHook(), q => q.ResumesGuest = false);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var info = await node.Engine.CreateAsync(FaultNode.Domain, Request(memory, overlay));
+
+        info.Name.Should().Be("s1");
+        node.Dom.GetState().State.Should().Be(DomainState.Running, "the engine resumed it");
+        Magic(memory).Should().Be("LibvirtQemudSave");
+    }
+
+    [Fact]
+    public async Task QEMU_that_sends_no_page_in_time_fails_the_snapshot_and_the_guest_runs_before_the_write_is_drained()
+    {
+        using var node = new FaultNode(new FaultHook(), q =>
+        {
+            q.ResumesGuest = false;
+            q.FirstPageDelay = TimeSpan.FromSeconds(3);
+        });
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var e = await node.Engine.Invoking(x => x.CreateAsync(FaultNode.Domain, Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
+
+        e.Which.Message.Should().Contain("while waiting for QEMU's RAM write tracking to resume the guest: QEMU sent no RAM page within 1000 ms")
+            .And.Contain("the guest was resumed").And.Contain("the domain is running").And.Contain("let run to its end");
+        node.Qemu!.StateWhenWritten.Should().Be(DomainState.Running, "the rollback resumes the guest before it lets QEMU's write end");
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        File.Exists(memory).Should().BeFalse();
+        ShouldHaveRestoredQemu(node);
+    }
+
+    private static SnapshotCreateOptions Request(string memory, string overlay) => new()
+    {
+        Name = "s1",
+        Memory = new MemorySpec("external", memory),
+        Disks = [new DiskSpec("vda", "external", null, null, overlay)],
+        Modifiers = new SnapshotCreateModifiers { Instant = true },
+    };
+
+    private static void ShouldHaveRestoredQemu(FaultNode node)
+    {
+        node.Qemu!.Capabilities["background-snapshot"].Should().BeFalse("the engine restores QEMU's capabilities");
+        node.Qemu.MaxBandwidth.Should().Be(32 << 20, "and its bandwidth limit");
+        node.Qemu.OpenDescriptors.Should().Be(0, "and leaves no descriptor in QEMU");
+        node.Qemu.Status.Should().BeOneOf("none", "completed", "failed");
+    }
+
+    private static string Magic(string file)
+    {
+        var magic = new byte[16];
+        using (var f = File.OpenRead(file))
+            f.ReadExactly(magic);
+        return System.Text.Encoding.ASCII.GetString(magic);
+    }
+}
