@@ -56,10 +56,11 @@ internal sealed class SnapshotDelete(EngineContext context)
         }
         catch (Exception e) when (run.Ledger.Entries.Count > 0 && e is not OperationCanceledException)
         {
-            var left = plan.Select(p => p.Info.Name).Except(deleted);
+            var left = plan.Select(p => p.Info.Name).Except(deleted).ToList();
             var memory = run.Current.Name == "remove-memory-file" ? $"; the memory file of '{deleted[^1]}' is kept" : "";
+            var present = left.Count > 0 ? $"; still present: {string.Join(", ", left)}" : "";
             throw new SnapshotException(ErrorClassifier.Classify(e),
-                $"{e.Message}; deleted so far (leaves first): {string.Join(", ", deleted)}{memory}; still present: {string.Join(", ", left)}", e);
+                $"{e.Message}; deleted so far (leaves first): {string.Join(", ", deleted)}{memory}{present}", e);
         }
         finally
         {

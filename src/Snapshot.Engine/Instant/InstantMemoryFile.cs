@@ -106,15 +106,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
             report.Left.Add($"the memory file {Path} is complete (it can be registered with snapshot-create --redefine)");
             return;
         }
-        try
-        {
-            File.Delete(Path);
-            report.Undone.Add($"the partial memory file {Path} was deleted");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            report.Left.Add($"the partial memory file {Path} could not be deleted ({e.Message}); its magic says partial, so libvirt will not restore it");
-        }
+        report.DeleteCreatedFile(Path, $"the partial memory file {Path}", "; its magic says partial, so libvirt will not restore it");
     }
 
     private void Io(Action action, string what)

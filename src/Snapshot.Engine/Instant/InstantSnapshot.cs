@@ -116,11 +116,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         if (wasOn)
             return;
         _capabilityToRestore = false;
-        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", report =>
-        {
-            RestoreMigrationSettings(report);
-            return Task.CompletedTask;
-        });
+        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync);
     }
 
     private void RaiseBandwidth()
@@ -128,11 +124,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         var before = _qemu.QueryMaxBandwidth();
         _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
         _bandwidthToRestore = before;
-        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", report =>
-        {
-            RestoreMigrationSettings(report);
-            return Task.CompletedTask;
-        });
+        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync);
     }
 
     private void CreateMemoryFile()
@@ -184,17 +176,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             count++;
             _run.Ledger.Record("create-overlays", $"created the overlay {overlay}", report =>
             {
-                if (_disksSwitched)
-                    return Task.CompletedTask; // the disks run on it: switch-disks reports it left
-                try
-                {
-                    File.Delete(overlay);
-                    report.Undone.Add($"the overlay {overlay} made for the snapshot was deleted");
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    report.Left.Add($"the overlay {overlay} made for the snapshot could not be deleted ({e.Message})");
-                }
+                // Once the disks run on it, switch-disks reports it left.
+                if (!_disksSwitched)
+                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot");
                 return Task.CompletedTask;
             });
         }
@@ -206,6 +190,12 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         var snapshot = dom.CreateSnapshot(InstantXml.Registration(_plan!, takenAt, _instantXml), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
         _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata");
         return snapshot;
+    }
+
+    private Task RestoreMigrationSettingsAsync(RollbackReport report)
+    {
+        RestoreMigrationSettings(report);
+        return Task.CompletedTask;
     }
 
     /// <summary>Puts QEMU's migration settings back, once: from the forward step or from the ledger's undo.</summary>

@@ -7,6 +7,23 @@ internal sealed class RollbackReport
 
     public List<string> Left { get; } = [];
 
+    /// <summary>
+    /// Undoes the creation of <paramref name="path"/>: deleted (undone), or left with the reason and, if given,
+    /// why keeping it is harmless. <paramref name="label"/> names it in the message ("the new overlay 'X'").
+    /// </summary>
+    public void DeleteCreatedFile(string path, string label, string? ifKept = null)
+    {
+        try
+        {
+            File.Delete(path);
+            Undone.Add($"{label} was deleted");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Left.Add($"{label} could not be deleted ({e.Message}){ifKept}");
+        }
+    }
+
     /// <summary>The undo that threw (its step) and why; the rollback stopped there.</summary>
     public (string Step, Exception Error)? Failure { get; set; }
 }

@@ -124,15 +124,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             _overlays[disk.Target] = overlay;
             _run.Ledger.Record("create-overlays", $"created the overlay {overlay} on {disk.Path}", report =>
             {
-                try
-                {
-                    File.Delete(overlay);
-                    report.Undone.Add($"deleted the new overlay '{overlay}'");
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    report.Left.Add($"the new overlay '{overlay}' could not be deleted ({e.Message})");
-                }
+                report.DeleteCreatedFile(overlay, $"the new overlay '{overlay}'");
                 return Task.CompletedTask;
             });
             Log.OverlayCreated(context.Logger, overlay, disk.Path);

@@ -60,6 +60,34 @@ internal sealed class FaultNode : IDisposable
     public string ActiveDisk() =>
         (string)System.Xml.Linq.XElement.Parse(Dom.GetXmlDesc()).Element("devices")!.Element("disk")!.Element("source")!.Attribute("file")!;
 
+    /// <summary>
+    /// Records an external snapshot of the domain as it is now (its disk frozen, an overlay named after it),
+    /// as libvirt would after a disk-only or memory snapshot: with a memory file (written here) when
+    /// <paramref name="state"/> is running, none for shutoff.
+    /// </summary>
+    public void SeedExternal(string name, string state, string? parent = null, bool current = false)
+    {
+        var memory = state == "running" ? Path(name + ".mem") : null;
+        if (memory is not null)
+            File.WriteAllText(memory, "a memory file");
+        var xml = new System.Xml.Linq.XElement("domainsnapshot",
+            new System.Xml.Linq.XElement("name", name),
+            new System.Xml.Linq.XElement("state", state),
+            new System.Xml.Linq.XElement("creationTime", 1_700_000_000),
+            memory is null
+                ? new System.Xml.Linq.XElement("memory", new System.Xml.Linq.XAttribute("snapshot", "no"))
+                : new System.Xml.Linq.XElement("memory", new System.Xml.Linq.XAttribute("snapshot", "external"), new System.Xml.Linq.XAttribute("file", memory)),
+            new System.Xml.Linq.XElement("disks", new System.Xml.Linq.XElement("disk", new System.Xml.Linq.XAttribute("name", "vda"),
+                new System.Xml.Linq.XAttribute("snapshot", "external"), new System.Xml.Linq.XAttribute("type", "file"),
+                new System.Xml.Linq.XElement("source", new System.Xml.Linq.XAttribute("file", Path(name + ".qcow2"))))),
+            parent is null ? null : new System.Xml.Linq.XElement("parent", new System.Xml.Linq.XElement("name", parent)),
+            System.Xml.Linq.XElement.Parse(Dom.GetXmlDesc(DomainXmlFlags.Secure)));
+        var flags = SnapshotCreateFlags.Redefine | (current ? SnapshotCreateFlags.Current : 0);
+        Dom.CreateSnapshot(xml.ToString(), flags).Dispose();
+    }
+
+    public IReadOnlyList<string> SnapshotNames() => Dom.ListSnapshotNames();
+
     public void Dispose()
     {
         Dom.Dispose();
