@@ -84,6 +84,16 @@ mount_once /dev "$ROOT/dev" --bind
 mount_once /dev/pts "$ROOT/dev/pts" --bind
 mount_once /dev/shm "$ROOT/dev/shm" --bind
 mount_once "$IMAGES" "$ROOT$IMAGES" --bind
+# The host's .NET, read-only, so that the CLI can run inside on this stack's own libvirt client library.
+if command -v dotnet >/dev/null; then
+    dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")
+    mkdir -p "$ROOT/opt/dotnet"
+    if ! mountpoint -q "$ROOT/opt/dotnet"; then
+        say "mounting $dotnet_dir read-only on $ROOT/opt/dotnet"
+        mount --bind "$dotnet_dir" "$ROOT/opt/dotnet"
+        mount -o remount,bind,ro "$ROOT/opt/dotnet"
+    fi
+fi
 
 # 3. libvirt and QEMU from bookworm-backports; no service is started by the packages' scripts.
 if [ ! -e "$ROOT/usr/sbin/policy-rc.d" ]; then
