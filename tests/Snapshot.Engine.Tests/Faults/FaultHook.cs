@@ -30,4 +30,13 @@ internal sealed class FaultHook(string? failStep = null, int occurrence = 1) : I
     }
 
     public ValueTask AfterAsync(StepPoint point, StepLedger ledger, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>Every step an operation declares, as theory data: a step added to it is failed by the theory at once.</summary>
+    public static TheoryData<string> StepsOf(StepSequence sequence)
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in sequence.Names)
+            data.Add(name);
+        return data;
+    }
 }

@@ -50,13 +50,7 @@ public sealed class InstantFaultTests
         ("describe", Leaves.OnOverlays | Leaves.CompleteFile | Leaves.Recorded),
     ];
 
-    public static TheoryData<string> Steps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in InstantSnapshot.Sequence.Names)
-            data.Add(name);
-        return data;
-    }
+    public static TheoryData<string> Steps() => FaultHook.StepsOf(InstantSnapshot.Sequence);
 
     [Fact]
     public void Every_step_of_the_operation_has_a_fault_expectation() =>

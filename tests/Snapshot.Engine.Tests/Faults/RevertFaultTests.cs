@@ -35,13 +35,7 @@ public sealed class RevertFaultTests
         ("clean-up", Leaves.Reverted, "the revert itself is done"),
     ];
 
-    public static TheoryData<string> Steps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in ExternalRevert.Sequence.Names)
-            data.Add(name);
-        return data;
-    }
+    public static TheoryData<string> Steps() => FaultHook.StepsOf(ExternalRevert.Sequence);
 
     [Fact]
     public void Every_step_of_the_operation_has_a_fault_expectation() =>
