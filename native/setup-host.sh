@@ -37,7 +37,14 @@ if [ "$(sysctl -n vm.unprivileged_userfaultfd)" != 1 ]; then
     sysctl -q -w vm.unprivileged_userfaultfd=1
 fi
 
-running() { pgrep -x "$1" >/dev/null; }
+# The host's own daemons only: native/setup-stack2.sh runs daemons of the same names in a chroot.
+running() {
+    local pid
+    for pid in $(pgrep -x "$1" || true); do
+        [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = / ] && return 0
+    done
+    return 1
+}
 if ! running virtlogd; then
     echo "setup-host: starting virtlogd"
     virtlogd -d

@@ -58,6 +58,14 @@ public static class VirtSnap
 /// <summary>Runs libvirt's virsh as a child process (the reference).</summary>
 public static class Virsh
 {
+    /// <summary>The virsh of <paramref name="stack"/> (the second stack's runs inside its chroot).</summary>
+    public static CommandOutput On(TestGuest.Stack stack, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var (code, output, error) = stack.RunVirsh(args);
+        return new CommandOutput(code, output, error);
+    }
+
     public static CommandOutput Run(params string[] args)
     {
         var start = new ProcessStartInfo("virsh")

@@ -41,7 +41,9 @@ public sealed class TestNode : IDisposable
 
     public TestNode()
     {
-        _dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "virt-snap-cli-" + Guid.NewGuid().ToString("N"));
+        // Under the test guests' root, which the second stack's chroot sees at the same path: its virsh reads
+        // the same node file.
+        _dir = System.IO.Path.Combine(TestGuest.TestGuest.RootDirectory, "virt-snap-cli-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         Path = System.IO.Path.Combine(_dir, "node.xml");
         File.WriteAllText(Path, BuildXml());

@@ -2,11 +2,32 @@ namespace Snapshot.Cli.Tests;
 
 /// <summary>
 /// virt-snap must print exactly what virsh prints for the same command on the same (fresh) test
-/// driver state: these run both and compare stdout byte for byte.
+/// driver state: these run both and compare stdout byte for byte, against the virsh of each stack
+/// (libvirt 9.0's on the host, 11.3's inside the second stack's chroot, reading the same node file).
 /// </summary>
 public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode>
 {
-    public static TheoryData<string> ReadCommands() =>
+    public static TheoryData<string, string> ReadCommands() => OnEachStack(ReadCommandLines);
+
+    public static TheoryData<string, string> WriteCommands() => OnEachStack(WriteCommandLines);
+
+    // "version" names the client library: virt-snap's here is the host's (9.0), so it matches only the host's
+    // virsh; the second stack's own client runs virt-snap in the chroot smoke test.
+    private static TheoryData<string, string> OnEachStack(string[] commandLines)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var stack in TestGuest.Stack.All)
+        {
+            foreach (var line in commandLines)
+            {
+                if (line != "version" || stack == TestGuest.Stack.Host)
+                    data.Add(stack.Name, line);
+            }
+        }
+        return data;
+    }
+
+    private static readonly string[] ReadCommandLines =
     [
         "snapshot-list demo",
         "snapshot-list demo --parent",
@@ -61,7 +82,7 @@ public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode
         "version",
     ];
 
-    public static TheoryData<string> WriteCommands() =>
+    private static readonly string[] WriteCommandLines =
     [
         "snapshot-create-as demo new1",
         "snapshot-create-as demo new1 first --print-xml",
@@ -87,20 +108,21 @@ public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode
 
     [Theory]
     [MemberData(nameof(ReadCommands))]
-    public void Read_commands_print_what_virsh_prints(string commandLine) => AssertSameAsVirsh(commandLine);
+    public void Read_commands_print_what_virsh_prints(string stack, string commandLine) => AssertSameAsVirsh(stack, commandLine);
 
     [Theory]
     [MemberData(nameof(WriteCommands))]
-    public void Write_commands_print_what_virsh_prints(string commandLine) => AssertSameAsVirsh(commandLine);
+    public void Write_commands_print_what_virsh_prints(string stack, string commandLine) => AssertSameAsVirsh(stack, commandLine);
 
-    [Fact]
-    public void Topological_order_of_a_branched_tree_puts_parents_first_and_lists_the_same_names()
+    [Theory]
+    [MemberData(nameof(TestGuest.Stack.Names), MemberType = typeof(TestGuest.Stack))]
+    public void Topological_order_of_a_branched_tree_puts_parents_first_and_lists_the_same_names(string stack)
     {
         // virsh's order of siblings here follows libvirt's hash table and changes from run to run:
         // compare the names as a set and check the order's promise (parents before children).
         string[] args = ["snapshot-list", "demo", "--name", "--topological"];
         var ours = VirtSnap.Run([.. Connect, .. args]);
-        var theirs = Virsh.Run([.. Connect, .. args]);
+        var theirs = Virsh.On(TestGuest.Stack.Named(stack), [.. Connect, .. args]);
 
         ours.ExitCode.Should().Be(0);
         ours.Out.Split('\n').Should().BeEquivalentTo(theirs.Out.Split('\n'));
@@ -118,12 +140,12 @@ public sealed class VirshComparisonTests(TestNode node) : IClassFixture<TestNode
     private string[] Connect => ["-c", node.Uri];
 
     /// <summary>A command line: words split on spaces; after a '|', each '|'-separated part is one word.</summary>
-    private void AssertSameAsVirsh(string commandLine)
+    private void AssertSameAsVirsh(string stack, string commandLine)
     {
         var parts = commandLine.Replace("{xmlfile}", node.XmlFile, StringComparison.Ordinal).Split('|');
         string[] args = [.. parts[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), .. parts.Skip(1)];
 
-        var theirs = Virsh.Run([.. Connect, .. args]);
+        var theirs = Virsh.On(TestGuest.Stack.Named(stack), [.. Connect, .. args]);
         var ours = VirtSnap.Run([.. Connect, .. args]);
 
         theirs.ExitCode.Should().Be(0, $"virsh runs `{commandLine}` ({theirs.Err})");

@@ -4,16 +4,17 @@ using Snapshot.TestGuest;
 
 namespace Snapshot.Engine.Tests;
 
-/// <summary>Classic snapshots of a real running TCG guest on qemu:///system.</summary>
+/// <summary>Classic snapshots of a real running TCG guest on each stack (Stack).</summary>
 [Collection("vm")]
 public sealed class ClassicSnapshotVmTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Internal_snapshot_revert_brings_the_sequence_back_with_memory_and_disk_agreeing()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Internal_snapshot_revert_brings_the_sequence_back_with_memory_and_disk_agreeing(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-int" });
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "classic-int" });
         using var engine = new SnapshotEngine(guest.Connection);
 
         var before = guest.LatestSequence();
@@ -36,10 +37,11 @@ public sealed class ClassicSnapshotVmTests
         (await engine.Domain(guest.DomainName).ListAsync()).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task External_snapshots_with_memory_and_disk_only_are_recorded_with_their_files()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task External_snapshots_with_memory_and_disk_only_are_recorded_with_their_files(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-ext" });
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "classic-ext" });
         using var engine = new SnapshotEngine(guest.Connection);
         var memory = Path.Combine(guest.Directory, "full.mem");
         var overlay1 = Path.Combine(guest.Directory, "full.qcow2");
@@ -75,10 +77,11 @@ public sealed class ClassicSnapshotVmTests
         guest.InconsistentLinesAfter(mark).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task A_bad_request_leaves_the_running_guest_and_its_snapshots_as_they_were()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task A_bad_request_leaves_the_running_guest_and_its_snapshots_as_they_were(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-bad" });
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "classic-bad" });
         using var engine = new SnapshotEngine(guest.Connection);
         await engine.Domain(guest.DomainName).CreateAsync(new SnapshotCreateOptions { Name = "keep" });
         var domainXml = guest.Domain.GetXmlDesc();
@@ -105,10 +108,11 @@ public sealed class ClassicSnapshotVmTests
         File.Exists(Path.Combine(guest.Directory, "x.mem")).Should().BeFalse();
     }
 
-    [Fact]
-    public async Task Deleting_an_external_chain_with_children_merges_leaves_first_and_removes_memory_files()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Deleting_an_external_chain_with_children_merges_leaves_first_and_removes_memory_files(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "classic-del" });
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "classic-del" });
         using var engine = new SnapshotEngine(guest.Connection);
         SnapshotCreateOptions External(string name, bool memory) => new()
         {

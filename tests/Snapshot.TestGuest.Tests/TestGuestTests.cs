@@ -7,10 +7,11 @@ public class TestGuestTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    [Fact]
-    public async Task A_busy_guest_keeps_its_disk_in_step_with_the_sequence_it_prints()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task A_busy_guest_keeps_its_disk_in_step_with_the_sequence_it_prints(string stack)
     {
-        await using var guest = await TestGuest.StartAsync(new TestGuestOptions { MemoryMiB = 512, FillMiB = 256, Purpose = "selftest" });
+        await using var guest = await TestGuest.StartAsync(new TestGuestOptions { MemoryMiB = 512, FillMiB = 256, Purpose = "selftest", Uri = Stack.Named(stack).Uri });
         output.WriteLine($"{guest.DomainName}: first seq= {guest.BootTime.TotalSeconds:0.0} s after Create()");
         var start = new LogMark(-1);
         guest.LinesAfter(start).Should().Contain("filled=256").And.Contain("start=0");
@@ -31,10 +32,11 @@ public class TestGuestTests(ITestOutputHelper output)
         guest.InconsistentLinesAfter(start).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Memory_from_another_instant_than_the_disk_is_reported_once()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Memory_from_another_instant_than_the_disk_is_reported_once(string stack)
     {
-        await using var guest = await TestGuest.StartAsync(new TestGuestOptions { Purpose = "selftest-restore" });
+        await using var guest = await TestGuest.StartAsync(new TestGuestOptions { Purpose = "selftest-restore", Uri = Stack.Named(stack).Uri });
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
         var image = Path.Combine(guest.Directory, "memory.save");
 

@@ -29,7 +29,7 @@ public sealed class TestGuest : IAsyncDisposable
 
     private const string OwnerFileName = "owner-pid-starttime";
     private static readonly Lock SweepLock = new();
-    private static bool s_swept;
+    private static readonly HashSet<string> s_swept = new(StringComparer.Ordinal);
 
     private readonly SerialLog _log;
     private readonly Guid _uuid = Guid.NewGuid();
@@ -93,6 +93,14 @@ public sealed class TestGuest : IAsyncDisposable
         try
         {
             connection = LibvirtConnection.Open(options.Uri);
+        }
+        catch (LibvirtException e)
+        {
+            TryDeleteDirectory(directory, name);
+            var hint = Stack.All.FirstOrDefault(s => s.Uri == options.Uri) is { Root: not null }
+                ? " (the second stack: run native/setup-stack2.sh as root)"
+                : " (run native/setup-host.sh as root)";
+            throw new InvalidOperationException($"Cannot connect to {options.Uri}{hint}: {e.Message}", e);
         }
         catch
         {
@@ -282,8 +290,34 @@ public sealed class TestGuest : IAsyncDisposable
     /// </summary>
     public static int CleanupLeftovers(string uri = "qemu:///system", bool includeOrphanDomains = true)
     {
-        var removed = 0;
         using var connection = LibvirtConnection.Open(uri);
+        var otherStacks = new Lazy<List<LibvirtConnection>>(() => Stack.All.Where(s => s.Uri != uri).Select(TryOpen).OfType<LibvirtConnection>().ToList());
+        try
+        {
+            return Cleanup(connection, otherStacks, includeOrphanDomains);
+        }
+        finally
+        {
+            if (otherStacks.IsValueCreated)
+                otherStacks.Value.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static LibvirtConnection? TryOpen(Stack stack)
+    {
+        try
+        {
+            return LibvirtConnection.Open(stack.Uri);
+        }
+        catch (LibvirtException)
+        {
+            return null;
+        }
+    }
+
+    private static int Cleanup(LibvirtConnection connection, Lazy<List<LibvirtConnection>> otherStacks, bool includeOrphanDomains)
+    {
+        var removed = 0;
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (System.IO.Directory.Exists(RootDirectory))
         {
@@ -293,7 +327,10 @@ public sealed class TestGuest : IAsyncDisposable
                 names.Add(name);
                 if (OwnerAlive(dir))
                     continue;
+                // The guest may have run on either stack: its directory goes only after its domain, wherever it is.
                 RemoveDomain(connection, name);
+                foreach (var other in otherStacks.Value)
+                    RemoveDomain(other, name);
                 TryDeleteDirectory(dir, name);
                 removed++;
             }
@@ -513,9 +550,8 @@ public sealed class TestGuest : IAsyncDisposable
     {
         lock (SweepLock)
         {
-            if (s_swept)
+            if (!s_swept.Add(uri))
                 return;
-            s_swept = true;
         }
         try
         {

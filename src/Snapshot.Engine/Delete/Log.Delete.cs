@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Removed memory file {File} of deleted snapshot {Name}")]
     public static partial void RemovedMemoryFile(ILogger logger, string file, string name);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed overlay {File} of deleted snapshot {Name}: nothing needs it")]
+    public static partial void RemovedOverlay(ILogger logger, string file, string name);
 }

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Snapshot.Interop;
 
 namespace Snapshot.Engine;
@@ -14,7 +15,8 @@ internal sealed class SnapshotDelete(EngineContext context)
     public static readonly StepSequence Sequence = new("delete",
         new StepDefinition("look-up", "looking up the snapshot and its descendants"),
         new StepDefinition("delete-snapshot", "deleting a snapshot", Repeats: true),
-        new StepDefinition("remove-memory-file", "removing a deleted snapshot's memory file", Repeats: true));
+        new StepDefinition("remove-memory-file", "removing a deleted snapshot's memory file", Repeats: true),
+        new StepDefinition("remove-overlays", "removing a deleted snapshot's overlays that nothing needs", Repeats: true));
 
     public async Task RunAsync(DomainRef domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken)
     {
@@ -86,6 +88,13 @@ internal sealed class SnapshotDelete(EngineContext context)
             {
                 await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
             }
+            catch (LibvirtException e) when (!metadataOnly && mode == SnapshotDeleteMode.Snapshot && info.Location == SnapshotLocation.External
+                && IsOffTheChain(e))
+            {
+                // libvirt 9.0: the domain was reverted away from this snapshot, so there is nothing to merge into
+                // its chain. Drop the record, as libvirt 11.3 does; the files nothing needs go in the next steps.
+                await Task.Run(() => snapshot.Delete(SnapshotDeleteFlags.MetadataOnly), CancellationToken.None).ConfigureAwait(false);
+            }
             catch (LibvirtException e) when (!metadataOnly && info.Location == SnapshotLocation.External && IsRefusal(e))
             {
                 throw SnapshotException.Naming(SnapshotErrorKind.NotSupported, ExplainExternalRefusal(e, info), e);
@@ -94,7 +103,35 @@ internal sealed class SnapshotDelete(EngineContext context)
             run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'");
         }, cancellationToken, info.Name).ConfigureAwait(false);
         if (!metadataOnly && mode == SnapshotDeleteMode.Snapshot)
+        {
             await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
+            await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
+        }
+    }
+
+    // libvirt 9.0 merges a deleted external snapshot's overlay (the file goes) or refuses. libvirt 11.3 also
+    // deletes one the domain no longer runs on (reverted elsewhere): it drops the record and merges nothing,
+    // so the overlay its creation made stays behind, needed by nothing. It goes when no remaining snapshot
+    // names it or has it in a backing chain and the domain's own chain does not run through it; when a chain
+    // cannot be read, it stays.
+    private async Task RemoveOverlaysIfUnusedAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted)
+    {
+        var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && File.Exists(d.File)).Select(d => d.File!).ToList();
+        if (overlays.Count == 0)
+            return;
+        List<SnapshotFiles> remaining;
+        using (var all = OwnedHandles.Of(dom.ListAllSnapshots()))
+            remaining = all.Select(s => RevertCleanup.FilesOf(s.GetXmlDesc())).ToList();
+        var chainTops = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
+        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, CancellationToken.None).ConfigureAwait(false);
+        if (needed.Contains(RevertCleanup.UnknownChain))
+            return;
+        foreach (var file in RevertCleanup.Deletable(overlays, needed))
+        {
+            File.Delete(file);
+            run.Ledger.Record("remove-overlays", $"removed overlay {file} of '{deleted.Name}'");
+            Log.RemovedOverlay(context.Logger, file, deleted.Name);
+        }
     }
 
     // libvirt merges the overlays of a deleted external snapshot but keeps its memory file.
@@ -111,6 +148,9 @@ internal sealed class SnapshotDelete(EngineContext context)
         run.Ledger.Record("remove-memory-file", $"removed memory file {file} of '{deleted.Name}'");
         Log.RemovedMemoryFile(context.Logger, file, deleted.Name);
     }
+
+    private static bool IsOffTheChain(LibvirtException e) =>
+        e.Code == LibvirtErrorCode.InvalidArg && e.Message.Contains("base disk source in disk source chain", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsRefusal(LibvirtException e) =>
         e.Code is LibvirtErrorCode.ConfigUnsupported or LibvirtErrorCode.OperationUnsupported

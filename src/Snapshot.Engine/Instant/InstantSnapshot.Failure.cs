@@ -67,10 +67,13 @@ internal sealed partial class InstantSnapshot
     // QEMU 7.2's migrate_cancel of a background snapshot leaves the vCPUs stuck on write-protected pages
     // (seen here every time: the guest stops making progress for good). So a failed or cancelled instant
     // snapshot lets QEMU's write run to its end and then throws the file away; the guest runs meanwhile.
+    // It runs beside a running guest, never a paused one (QEMU 8.2 and later keep a guest paused that was
+    // paused before migrate): the guest is resumed first, then the write drained.
     private async Task DrainMigrationAsync(RollbackReport report)
     {
         if (_migrationCompleted)
             return;
+        await ResumeIfPaused(report).ConfigureAwait(false);
         try
         {
             var clock = Stopwatch.StartNew();

@@ -9,9 +9,10 @@ internal sealed partial class InstantSnapshot
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShortPollInterval = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ResumeTimeout = TimeSpan.FromMilliseconds(1000);
 
     private string _pauseSource = "";
+    private string _resumedBy = "";
     private bool _migrationCompleted;
 
     private async Task<SnapshotPoint> TakeSnapshotPointAsync(CancellationToken ct)
@@ -51,7 +52,6 @@ internal sealed partial class InstantSnapshot
         }, ct).ConfigureAwait(false);
         var migrateReturned = clock.Elapsed;
 
-        // QEMU's background snapshot restarts the CPUs by itself once the device state is saved.
         var resumedAt = await _run.RunAsync("wait-resume", () => WaitResumedAsync(watch, clock), ct).ConfigureAwait(false);
 
         TimeSpan pause;
@@ -70,11 +70,20 @@ internal sealed partial class InstantSnapshot
         }
         var timing = string.Create(CultureInfo.InvariantCulture,
             $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
-            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
+            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
         Log.InstantStep(context.Logger, _domain, plan.Name, timing);
         return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
     }
 
+    /// <summary>
+    /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2 and
+    /// later (10.0 on Debian 13) put back the run state the guest had before <c>migrate</c>, paused, and leave it
+    /// so. Either way the snapshot point is safe once RAM pages flow into the stream: QEMU saves the device state
+    /// and turns write tracking on under its big lock before it sends any page (bg_migration_thread). So: wait
+    /// for QEMU's own resume or for the first page, whichever comes first, and resume the guest then if QEMU's
+    /// vCPUs do not run. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the step fails, and the
+    /// rollback resumes the guest before anything else.
+    /// </summary>
     private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
     {
         var deadline = clock.Elapsed + ResumeTimeout;
@@ -82,19 +91,29 @@ internal sealed partial class InstantSnapshot
         {
             if (watch.Resumed is not null)
                 return watch.Resumed.Value;
-            if (dom.GetState().State == DomainState.Running)
-            {
-                // Running before its event arrived: give the event a moment, else use our own clock.
-                if (await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false))
-                    return watch.Resumed!.Value;
-                return DateTimeOffset.UtcNow;
-            }
             var status = _qemu.QueryMigrate();
             if (status.Status is "failed" or "cancelled")
                 throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
+            if (status.Pages > 0 || status.Status == "completed")
+            {
+                if (_qemu.QueryRunning())
+                {
+                    _resumedBy = "QEMU";
+                }
+                else
+                {
+                    dom.Resume();
+                    _resumedBy = "the engine";
+                }
+                // The event follows within moments; else our own clock stands in.
+                return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
+                    ? watch.Resumed!.Value
+                    : DateTimeOffset.UtcNow;
+            }
             if (clock.Elapsed > deadline)
-                throw new SnapshotException($"QEMU did not resume the guest within {ResumeTimeout.TotalSeconds:0} s of starting the background snapshot (migration status {status.Status})");
-            await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+                throw new SnapshotException(string.Create(CultureInfo.InvariantCulture,
+                    $"QEMU sent no RAM page within {ResumeTimeout.TotalMilliseconds:0} ms of starting the background snapshot (migration status {status.Status}), so its write tracking never came on"));
+            await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(2)).ConfigureAwait(false);
         }
     }
 

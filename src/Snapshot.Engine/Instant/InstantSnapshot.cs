@@ -25,7 +25,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         new StepDefinition("pause", "pausing the guest"),
         new StepDefinition("switch-disks", "putting the disks on overlays"),
         new StepDefinition("start-background-snapshot", "starting QEMU's background snapshot"),
-        new StepDefinition("wait-resume", "waiting for QEMU to resume the guest"),
+        new StepDefinition("wait-resume", "waiting for QEMU's RAM write tracking to resume the guest"),
         new StepDefinition("write-memory", "writing the guest's memory"),
         new StepDefinition("finish-relay", "waiting for the memory relay to reach the disk"),
         new StepDefinition("complete-memory-file", "completing the memory file"),

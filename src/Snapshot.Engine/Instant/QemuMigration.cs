@@ -15,8 +15,11 @@ internal sealed class QemuCommandException(string command, string errorClass, st
     public string Description { get; } = description;
 }
 
-/// <summary>What <c>query-migrate</c> reports.</summary>
-internal sealed record MigrationStatus(string Status, long Transferred, long Total, string? Error)
+/// <summary>
+/// What <c>query-migrate</c> reports. <see cref="Pages"/> counts the RAM pages already in the stream (zero and
+/// normal ones): a background snapshot sends none before its RAM write tracking is on.
+/// </summary>
+internal sealed record MigrationStatus(string Status, long Transferred, long Total, string? Error, long Pages = 0)
 {
     public bool IsActive => Status is "setup" or "active" or "device" or "pre-switchover" or "cancelling"
         or "postcopy-active" or "postcopy-paused" or "postcopy-recover" or "colo" or "wait-unplug";
@@ -74,14 +77,16 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     {
         var result = Execute("query-migrate", null);
         var status = result.TryGetProperty("status", out var s) ? s.GetString() ?? "none" : "none";
-        long transferred = 0, total = 0;
+        long transferred = 0, total = 0, pages = 0;
         if (result.TryGetProperty("ram", out var ram))
         {
             if (ram.TryGetProperty("transferred", out var t)) transferred = t.GetInt64();
             if (ram.TryGetProperty("total", out var n)) total = n.GetInt64();
+            if (ram.TryGetProperty("duplicate", out var d)) pages += d.GetInt64();
+            if (ram.TryGetProperty("normal", out var p)) pages += p.GetInt64();
         }
         var error = result.TryGetProperty("error-desc", out var e) ? e.GetString() : null;
-        return new MigrationStatus(status, transferred, total, error);
+        return new MigrationStatus(status, transferred, total, error, pages);
     }
 
     /// <summary>Hands <paramref name="file"/> to QEMU under <paramref name="name"/> (QMP <c>getfd</c>).</summary>
@@ -101,6 +106,9 @@ internal sealed class QemuMigration(IQemuDomain qemu)
 
     /// <summary>Puts the disks on their overlays (libvirt's disk-only snapshot, inside the pause).</summary>
     public void SwitchDisks(string snapshotXml, Snapshot.Interop.SnapshotCreateFlags flags) => qemu.SwitchDisks(snapshotXml, flags);
+
+    /// <summary>Whether QEMU's vCPUs run (QMP <c>query-status</c>), which libvirt's state reports only after the event.</summary>
+    public bool QueryRunning() => Execute("query-status", null).TryGetProperty("running", out var r) && r.GetBoolean();
 
     private JsonElement Execute(string command, Action<Utf8JsonWriter>? arguments) =>
         Unwrap(command, qemu.Command(Build(command, arguments)));

@@ -31,8 +31,14 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// <summary>The status the migration ends in ("completed" or "failed").</summary>
     public string EndStatus { get; set; } = "completed";
 
-    /// <summary>Whether starting the background snapshot restarts the guest's CPUs, as QEMU does.</summary>
+    /// <summary>Whether starting the background snapshot restarts the guest's CPUs, as QEMU 7.2 does (8.2 and later do not).</summary>
     public bool ResumesGuest { get; set; } = true;
+
+    /// <summary>How long QEMU takes before its first RAM page (saving devices, turning write tracking on).</summary>
+    public TimeSpan FirstPageDelay { get; set; }
+
+    /// <summary>The domain's state when the memory write ended.</summary>
+    public DomainState? StateWhenWritten { get; private set; }
 
     public bool DisksSwitched { get; private set; }
 
@@ -98,10 +104,12 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                     var reply = new JsonObject();
                     if (_status != "none")
                         reply["status"] = _status;
-                    reply["ram"] = new JsonObject { ["transferred"] = _transferred, ["total"] = MemoryBytes };
+                    reply["ram"] = new JsonObject { ["transferred"] = _transferred, ["total"] = MemoryBytes, ["normal"] = _transferred / 4096, ["duplicate"] = 0 };
                     if (_status == "failed")
                         reply["error-desc"] = "failed by the test";
                     return Ok(reply);
+                case "query-status":
+                    return Ok(new JsonObject { ["running"] = domain.GetState().State == DomainState.Running, ["status"] = "running" });
                 case "closefd":
                     if (!_fds.Remove((string)arguments!["fdname"]!, out var closed))
                         return Error("GenericError", "File descriptor named not found");
@@ -122,8 +130,18 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
 
     private void WriteMemory(FileStream target)
     {
-        if (ResumesGuest)
-            domain.Resume();
+        Thread.Sleep(FirstPageDelay);
+        // As QEMU's vm_start: nothing to do when someone else already restarted the guest.
+        if (ResumesGuest && domain.GetState().State == DomainState.Paused)
+        {
+            try
+            {
+                domain.Resume();
+            }
+            catch (LibvirtException)
+            {
+            }
+        }
         var block = new byte[64 << 10];
         Array.Fill(block, (byte)0x5a);
         using (target)
@@ -135,6 +153,7 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                     _transferred = Math.Min(done + block.Length, MemoryBytes);
             }
         }
+        StateWhenWritten = domain.GetState().State;
         lock (_gate)
             _status = EndStatus;
     }

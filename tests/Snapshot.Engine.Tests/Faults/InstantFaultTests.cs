@@ -159,15 +159,34 @@ public sealed class InstantFaultTests
     }
 
     [Fact]
-    public async Task QEMU_that_never_resumes_the_guest_is_reported_and_the_guest_resumed()
+    public async Task QEMU_that_keeps_the_guest_paused_has_it_resumed_by_the_engine_once_pages_flow()
     {
+        // QEMU 8.2 and later: a guest paused before migrate stays paused through the background snapshot.
         using var node = new FaultNode(new FaultHook(), q => q.ResumesGuest = false);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var info = await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
+
+        info.Name.Should().Be("s1");
+        node.Dom.GetState().State.Should().Be(DomainState.Running, "the engine resumed it");
+        Magic(memory).Should().Be("LibvirtQemudSave");
+    }
+
+    [Fact]
+    public async Task QEMU_that_sends_no_page_in_time_fails_the_snapshot_and_the_guest_runs_before_the_write_is_drained()
+    {
+        using var node = new FaultNode(new FaultHook(), q =>
+        {
+            q.ResumesGuest = false;
+            q.FirstPageDelay = TimeSpan.FromSeconds(3);
+        });
         var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
 
         var e = await node.Engine.Domain(FaultNode.Domain).Invoking(x => x.CreateAsync(Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
 
-        e.Which.Message.Should().Contain("while waiting for QEMU to resume the guest: QEMU did not resume the guest within 10 s")
-            .And.Contain("the guest was resumed").And.Contain("the domain is running");
+        e.Which.Message.Should().Contain("while waiting for QEMU's RAM write tracking to resume the guest: QEMU sent no RAM page within 1000 ms")
+            .And.Contain("the guest was resumed").And.Contain("the domain is running").And.Contain("let run to its end");
+        node.Qemu!.StateWhenWritten.Should().Be(DomainState.Running, "the rollback resumes the guest before it lets QEMU's write end");
         node.Dom.GetState().State.Should().Be(DomainState.Running);
         File.Exists(memory).Should().BeFalse();
         ShouldHaveRestoredQemu(node);

@@ -4,23 +4,39 @@ using static Snapshot.Engine.Tests.Instant.InstantHelpers;
 
 namespace Snapshot.Engine.Tests.Instant;
 
-/// <summary>One small busy guest shared by the failure tests: each failure must leave it running, so the next can use it.</summary>
+/// <summary>
+/// One small busy guest on one stack shared by that stack's failure tests: each failure must leave it running, so
+/// the next can use it. One class per stack, so that one stack's guest is gone before the other's boots.
+/// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class SmallGuestFixture : IAsyncLifetime
+public abstract class SmallGuestFixture(Stack stack) : IAsyncLifetime
 {
     public TestGuest.TestGuest Guest { get; private set; } = null!;
 
     public async Task InitializeAsync() => Guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
     {
-        MemoryMiB = 320, FillMiB = 192, RewriteMiBPerSecond = 32, TickMilliseconds = 100, Purpose = "instant-fail",
+        MemoryMiB = 320, FillMiB = 192, RewriteMiBPerSecond = 32, TickMilliseconds = 100, Purpose = "instant-fail", Uri = stack.Uri,
     });
 
     public async Task DisposeAsync() => await Guest.DisposeAsync();
 }
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class HostSmallGuest() : SmallGuestFixture(Stack.Host);
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class BackportsSmallGuest() : SmallGuestFixture(Stack.Backports);
+
 [Collection("vm")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class InstantFailureTests(SmallGuestFixture fixture) : IClassFixture<SmallGuestFixture>
+public sealed class InstantFailureTestsOnStack1Host(HostSmallGuest fixture) : InstantFailureTests(fixture), IClassFixture<HostSmallGuest>;
+
+[Collection("vm")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class InstantFailureTestsOnStack2Backports(BackportsSmallGuest fixture) : InstantFailureTests(fixture), IClassFixture<BackportsSmallGuest>;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public abstract class InstantFailureTests(SmallGuestFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private TestGuest.TestGuest Guest => fixture.Guest;

@@ -76,5 +76,12 @@ internal static class InstantHelpers
         return output;
     }
 
-    public static string Virsh(params string[] arguments) => Run("virsh", ["-c", "qemu:///system", .. arguments]);
+    /// <summary>The stack's own virsh on its daemon; fails loudly unless it exits 0.</summary>
+    public static string Virsh(Stack stack, params string[] arguments)
+    {
+        var (code, output, error) = stack.RunVirsh(["-c", stack.Uri, .. arguments]);
+        if (code != 0)
+            throw new InvalidOperationException($"{stack}'s virsh {string.Join(' ', arguments)} exited {code}: {error}");
+        return output;
+    }
 }

@@ -14,11 +14,13 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task An_instant_snapshot_of_a_busy_1GiB_guest_pauses_it_briefly_and_restores_to_the_moment_of_the_request()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task An_instant_snapshot_of_a_busy_1GiB_guest_pauses_it_briefly_and_restores_to_the_moment_of_the_request(string stack)
     {
         await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
         {
+            Uri = Stack.Named(stack).Uri,
             MemoryMiB = 1024, FillMiB = 768, RewriteMiBPerSecond = 64, TickMilliseconds = 100, Purpose = "instant",
         });
         output.WriteLine($"boot {guest.BootTime.TotalSeconds:0.0} s");
@@ -76,9 +78,9 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         File.GetUnixFileMode(memoryFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         // What every libvirt client sees: an external snapshot, the current one.
-        Virsh("snapshot-list", guest.DomainName, "--external", "--name").Should().Contain("inst & 'one'");
-        Virsh("snapshot-current", guest.DomainName, "--name").Trim().Should().Be("inst & 'one'");
-        Virsh("snapshot-info", guest.DomainName, "inst & 'one'").Should().MatchRegex(@"Location:\s+external");
+        Virsh(Stack.Named(stack), "snapshot-list", guest.DomainName, "--external", "--name").Should().Contain("inst & 'one'");
+        Virsh(Stack.Named(stack), "snapshot-current", guest.DomainName, "--name").Trim().Should().Be("inst & 'one'");
+        Virsh(Stack.Named(stack), "snapshot-info", guest.DomainName, "inst & 'one'").Should().MatchRegex(@"Location:\s+external");
 
         // The guest went on running on the overlay, and the frozen image holds the number of the snapshot point.
         guest.Domain.GetState().State.Should().Be(DomainState.Running);

@@ -5,7 +5,7 @@ using Snapshot.TestGuest;
 
 namespace Snapshot.Engine.Tests.Revert;
 
-/// <summary>Reverts a real TCG test guest on qemu:///system to external snapshots taken by virsh.</summary>
+/// <summary>Reverts a real TCG test guest on each stack (Stack) to external snapshots taken by virsh.</summary>
 [Collection("vm")]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalRevertVmTests
@@ -13,20 +13,21 @@ public sealed class ExternalRevertVmTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly string[] RunningToRunning = ["Stopped FromSnapshot", "Defined FromSnapshot", "Started FromSnapshot"];
 
-    [Fact]
-    public async Task Reverting_brings_the_sequence_back_to_the_snapshot_then_to_its_child_then_discards_the_child()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Reverting_brings_the_sequence_back_to_the_snapshot_then_to_its_child_then_discards_the_child(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "revert-chain" });
-        using var engine = SnapshotEngine.Connect("qemu:///system");
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-chain" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
         using var events = new EventRecorder(engine, guest.DomainName);
         var dir = guest.Directory;
 
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
-        Virsh.SnapshotWithMemory(guest.DomainName, "s1", dir);
+        Virsh.SnapshotWithMemory(Stack.Named(stack), guest.DomainName, "s1", dir);
         var seq1 = guest.ReadDiskSequence(guest.DiskPath);
         var afterS1 = guest.Mark();
         await guest.WaitForSequenceAfterAsync(afterS1, s => s >= seq1 + 3, Timeout);
-        Virsh.SnapshotWithMemory(guest.DomainName, "s2", dir);
+        Virsh.SnapshotWithMemory(Stack.Named(stack), guest.DomainName, "s2", dir);
         var seq2 = guest.ReadDiskSequence(Path.Combine(dir, "s1.qcow2"));
         seq2.Should().BeGreaterThan(seq1);
         await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq2 + 3, Timeout);
@@ -37,7 +38,7 @@ public sealed class ExternalRevertVmTests
         var reverted = await engine.Domain(guest.DomainName).RevertAsync("s1");
         reverted.Name.Should().Be("s1");
         (await guest.WaitForSequenceAfterAsync(mark, s => s <= seq1 + 1, Timeout)).Should().Be(seq1 + 1);
-        Virsh.CurrentName(guest.DomainName).Should().Be("s1");
+        Virsh.CurrentName(Stack.Named(stack), guest.DomainName).Should().Be("s1");
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
 
@@ -45,7 +46,7 @@ public sealed class ExternalRevertVmTests
         mark = await PauseAndMarkAsync(guest, events);
         await engine.Domain(guest.DomainName).RevertAsync("s2");
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq2 + 1);
-        Virsh.CurrentName(guest.DomainName).Should().Be("s2");
+        Virsh.CurrentName(Stack.Named(stack), guest.DomainName).Should().Be("s2");
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         var layerOnS2 = ActiveDisk(guest);
         layerOnS2.Should().EndWith(".s2-revert-1.qcow2");
@@ -65,18 +66,19 @@ public sealed class ExternalRevertVmTests
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Preflight_failures_leave_the_guest_running_and_events_follow_the_table()
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Preflight_failures_leave_the_guest_running_and_events_follow_the_table(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Purpose = "revert-states" });
-        using var engine = SnapshotEngine.Connect("qemu:///system");
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-states" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
         using var events = new EventRecorder(engine, guest.DomainName);
         var name = guest.DomainName;
         var dir = guest.Directory;
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
-        Virsh.SnapshotWithMemory(name, "p1", dir);
+        Virsh.SnapshotWithMemory(Stack.Named(stack), name, "p1", dir);
         var seq1 = guest.ReadDiskSequence(guest.DiskPath);
-        Virsh.DiskOnlySnapshot(name, "d1", dir);
+        Virsh.DiskOnlySnapshot(Stack.Named(stack), name, "d1", dir);
         var memory = Path.Combine(dir, "p1.mem");
         var intact = Path.Combine(dir, "p1.mem.intact");
         File.Copy(memory, intact);
@@ -120,7 +122,7 @@ public sealed class ExternalRevertVmTests
         await engine.Domain(name).RevertAsync("d1");
         guest.Domain.GetState().State.Should().Be(DomainState.Shutoff);
         (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
-        Virsh.CurrentName(name).Should().Be("d1");
+        Virsh.CurrentName(Stack.Named(stack), name).Should().Be("d1");
         // shut off -> paused
         await engine.Domain(name).RevertAsync("p1", new SnapshotRevertOptions { Target = RevertTarget.Paused });
         guest.Domain.GetState().State.Should().Be(DomainState.Paused);
