@@ -48,13 +48,33 @@ public sealed class SignalTests
         using var process = Process.Start(VirtSnap.StartInfo("-c", "test:///default", "event", "--all", "--loop"))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // A loaded machine may take seconds to start the runtime: signal only once virt-snap catches them all.
+        await WaitUntilCaughtAsync(process.Id, [1, 2, 15]);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         process.HasExited.Should().BeFalse("event --loop waits for events");
 
         var pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using (var kill = Process.Start("bash", ["-c", string.Join("; ", signals.Select(s => $"kill -{s} {pid}"))]))
             await kill.WaitForExitAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Waits until the kernel's SigCgt mask of <paramref name="pid"/> has every signal of <paramref name="signals"/>.</summary>
+    private static async Task WaitUntilCaughtAsync(int pid, int[] signals)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigCgt:", StringComparison.Ordinal));
+            var mask = line is null ? 0UL : ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (signals.All(s => (mask & (1UL << (s - 1))) != 0))
+            {
+                return;
+            }
+
+            DateTime.UtcNow.Should().BeBefore(deadline, "virt-snap catches SIGHUP, SIGINT and SIGTERM once it runs");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 }
