@@ -10,6 +10,7 @@ internal static class ExitCodes
     public const int Usage = 2;
     public const int NotFound = 3;
     public const int NotSupported = 4;
+    public const int Busy = 5;
     public const int Cancelled = 130;
 
     /// <summary>Printed after every <c>--help</c>.</summary>
@@ -20,6 +21,7 @@ internal static class ExitCodes
         "  2    bad usage or input (unknown option, conflicting flags, bad XML or spec)\n" +
         "  3    domain or snapshot not found\n" +
         "  4    not supported on this host\n" +
+        "  5    busy: another operation runs on the domain (retry later)\n" +
         "  130  cancelled (Ctrl-C)\n";
 
     /// <summary>The exit code of a failure and its JSON kind (see docs/cli-json.md).</summary>
@@ -32,6 +34,7 @@ internal static class ExitCodes
             SnapshotErrorKind.BadInput => (Usage, "bad-input"),
             SnapshotErrorKind.NotFound => (NotFound, "not-found"),
             SnapshotErrorKind.NotSupported => (NotSupported, "not-supported"),
+            SnapshotErrorKind.Busy => (Busy, "busy"),
             // A taken name and a read-only refusal exit 1 with kind "failed", as virsh's (docs/cli.md).
             _ => (Failed, "failed"),
         },
