@@ -24,7 +24,7 @@ public static class FileLock
         busy = null;
         var fd = Interop.Libc.Open(path, Interop.Libc.ORdWr | Interop.Libc.OCreat | Interop.Libc.ONoFollow | Interop.Libc.OCloExec, 0x180);
         if (fd < 0)
-            throw Error($"open '{path}'", Marshal.GetLastPInvokeError());
+            throw NativeFile.Error($"open '{path}'");
         var file = new SafeFileHandle(fd, ownsHandle: true);
         if (Interop.Libc.Flock(file, Interop.Libc.LockExclusive | Interop.Libc.LockNonBlocking) == 0)
             return file;
@@ -35,9 +35,6 @@ public static class FileLock
             return null;
         }
         file.Dispose();
-        throw Error($"flock '{path}'", errno);
+        throw NativeFile.Error($"flock '{path}'", errno);
     }
-
-    private static IOException Error(string call, int code) =>
-        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(code)} (errno {code})", code);
 }
