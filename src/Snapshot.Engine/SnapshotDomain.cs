@@ -72,33 +72,39 @@ public sealed class SnapshotDomain : ISnapshotDomain
 
     /// <inheritdoc />
     public Task<SnapshotInfo> SetCurrentAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.Reader.SetCurrent(_domain, name), cancellationToken);
+        Write("current-set", () => Task.Run(() => _engine.Reader.SetCurrent(_domain, name), cancellationToken).WaitAsync(cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo> CreateAsync(SnapshotCreateOptions options, IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Write(() => new SnapshotCreate(_engine.Context).RunAsync(_domain, options, progress, cancellationToken));
+        Write(options?.Modifiers.Instant == true ? "instant-create" : "create",
+            () => new SnapshotCreate(_engine.Context).RunAsync(_domain, options!, progress, cancellationToken), cancellationToken,
+            check: () => SnapshotCreate.BuildXml(options!));
 
     /// <inheritdoc />
     public Task<SnapshotInfo> CreateFromXmlAsync(string snapshotXml, SnapshotCreateModifiers? modifiers = null, IProgress<SnapshotProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        Write(() => new SnapshotCreate(_engine.Context).RunFromXmlAsync(_domain, snapshotXml, modifiers ?? new SnapshotCreateModifiers(), progress, cancellationToken));
+        Write(modifiers?.Instant == true ? "instant-create" : "create", () => new SnapshotCreate(_engine.Context).RunFromXmlAsync(_domain, snapshotXml, modifiers ?? new SnapshotCreateModifiers(), progress, cancellationToken),
+            cancellationToken, check: () => SnapshotCreate.CheckXml(snapshotXml, modifiers ?? new SnapshotCreateModifiers()));
 
     /// <inheritdoc />
     public Task<SnapshotInfo> RevertAsync(string name, SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Write(() => new SnapshotRevert(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotRevertOptions(), cancellationToken));
+        return Write("revert", () => new SnapshotRevert(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotRevertOptions(), cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SnapshotInfo> RevertToCurrentAsync(SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default) =>
-        Write(() => new SnapshotRevert(_engine.Context).RunAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken));
+        Write("revert", () => new SnapshotRevert(_engine.Context).RunAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
-        _engine.ThrowIfDisposed();
-        return EngineBoundary.RunAsync(() => new SnapshotDelete(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken));
+        return Write("delete", async () =>
+        {
+            await new SnapshotDelete(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -136,9 +142,20 @@ public sealed class SnapshotDomain : ISnapshotDomain
         return EngineBoundary.RunAsync(() => Task.Run(body, cancellationToken).WaitAsync(cancellationToken));
     }
 
-    private Task<T> Write<T>(Func<Task<T>> body)
+    // A changing call holds the domain's operation lock from before its first check to its end (DomainLock).
+    // check: the request's own rules, which need no domain, before the domain is looked up and locked: bad input
+    // is told as bad input, whether the domain exists or is busy.
+    private Task<T> Write<T>(string operation, Func<Task<T>> body, CancellationToken cancellationToken, Action? check = null)
     {
         _engine.ThrowIfDisposed();
-        return EngineBoundary.RunAsync(body);
+        return EngineBoundary.RunAsync(async () =>
+        {
+            check?.Invoke();
+            DomainLock held;
+            using (var dom = _engine.Context.Resolve(_domain))
+                held = await DomainLock.AcquireAsync(_engine.Context.Connection, dom, operation, cancellationToken).ConfigureAwait(false);
+            using (held)
+                return await body().ConfigureAwait(false);
+        });
     }
 }

@@ -99,7 +99,7 @@ public static unsafe class NativeFile
         _ => Interop.Libc.ODirect,
     };
 
-    private static IOException Error(string call, int? errno = null)
+    internal static IOException Error(string call, int? errno = null)
     {
         var code = errno ?? Marshal.GetLastPInvokeError();
         return new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(code)} (errno {code})", code);

@@ -14,7 +14,7 @@ public sealed class CommandLineTests(TestNode node) : IClassFixture<TestNode>
         var result = VirtSnap.Run(commandLine.Split(' '));
 
         result.ExitCode.Should().Be(0);
-        result.Out.Should().Contain("Usage:").And.Contain("Exit codes:").And.Contain("  3    domain or snapshot not found\n");
+        result.Out.Should().Contain("Usage:").And.Contain("Exit codes:").And.Contain("  3    domain or snapshot not found\n").And.Contain("  5    busy: another operation runs on the domain (retry later)\n");
     }
 
     [Fact]

@@ -10,6 +10,7 @@ internal static class ExitCodes
     public const int Usage = 2;
     public const int NotFound = 3;
     public const int NotSupported = 4;
+    public const int Busy = 5;
     public const int Cancelled = 130;
 
     /// <summary>stdout's reader went away (<c>| head -1</c>): what a shell reports for a SIGPIPE death, 128 + 13.</summary>
@@ -23,6 +24,7 @@ internal static class ExitCodes
         "  2    bad usage or input (unknown option, conflicting flags, bad XML or spec)\n" +
         "  3    domain or snapshot not found\n" +
         "  4    not supported on this host\n" +
+        "  5    busy: another operation runs on the domain (retry later)\n" +
         "  130  cancelled (SIGINT, SIGTERM, SIGHUP)\n" +
         "  141  stdout was closed by its reader (as a SIGPIPE death)\n";
 
@@ -36,6 +38,7 @@ internal static class ExitCodes
             SnapshotErrorKind.BadInput => (Usage, "bad-input"),
             SnapshotErrorKind.NotFound => (NotFound, "not-found"),
             SnapshotErrorKind.NotSupported => (NotSupported, "not-supported"),
+            SnapshotErrorKind.Busy => (Busy, "busy"),
             // A taken name and a read-only refusal exit 1 with kind "failed", as virsh's (docs/cli.md).
             _ => (Failed, "failed"),
         },

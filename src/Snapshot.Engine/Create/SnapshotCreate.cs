@@ -22,14 +22,21 @@ internal sealed class SnapshotCreate(EngineContext context)
         return new ClassicCreate(context).RunAsync(domain, xml, options.Modifiers, progress, cancellationToken);
     }
 
-    /// <summary>From a full &lt;domainsnapshot&gt; XML (snapshot-create).</summary>
-    public Task<SnapshotInfo> RunFromXmlAsync(DomainRef domain, string snapshotXml, SnapshotCreateModifiers modifiers,
-        IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The request a full &lt;domainsnapshot&gt; XML makes, after its rules (no domain needed).</summary>
+    public static SnapshotCreateOptions CheckXml(string snapshotXml, SnapshotCreateModifiers modifiers)
     {
         ArgumentNullException.ThrowIfNull(snapshotXml);
         ArgumentNullException.ThrowIfNull(modifiers);
         var request = CreateRequest.Parse(snapshotXml, modifiers);
         CreateRules.CheckRequest(modifiers, request.Memory, request.Disks);
+        return request;
+    }
+
+    /// <summary>From a full &lt;domainsnapshot&gt; XML (snapshot-create).</summary>
+    public Task<SnapshotInfo> RunFromXmlAsync(DomainRef domain, string snapshotXml, SnapshotCreateModifiers modifiers,
+        IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
+    {
+        var request = CheckXml(snapshotXml, modifiers);
         if (modifiers.Instant)
             return InstantAsync(domain, request, progress, cancellationToken);
         return new ClassicCreate(context).RunAsync(domain, snapshotXml, modifiers, progress, cancellationToken);

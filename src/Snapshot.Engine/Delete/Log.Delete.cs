@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Removed overlay {File} of deleted snapshot {Name}: nothing needs it")]
     public static partial void RemovedOverlay(ILogger logger, string file, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kept {File}, named as the memory file of deleted snapshot {Name}: it is not a libvirt save image")]
+    public static partial void KeptForeignMemoryFile(ILogger logger, string file, string name);
 }

@@ -134,14 +134,20 @@ internal sealed class SnapshotDelete(EngineContext context)
         }
     }
 
-    // libvirt merges the overlays of a deleted external snapshot but keeps its memory file.
+    // libvirt merges the overlays of a deleted external snapshot but keeps its memory file. Removed only when
+    // it is a save image (a redefined snapshot may name any file; virsh leaves it too) no other snapshot names.
     private void RemoveMemoryFileIfUnused(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted)
     {
         if (deleted.MemoryFile is not { } file || !File.Exists(file))
             return;
+        if (!SaveImageHeader.HasMagic(file))
+        {
+            Log.KeptForeignMemoryFile(context.Logger, file, deleted.Name);
+            return;
+        }
         using (var all = OwnedHandles.Of(dom.ListAllSnapshots()))
         {
-            if (SnapshotDescriptions.DescribeAll(dom, all).Any(s => s.MemoryFile == file))
+            if (SnapshotDescriptions.DescribeAll(dom, all).Any(s => s.MemoryFile is { } other && Path.GetFullPath(other) == Path.GetFullPath(file)))
                 return;
         }
         File.Delete(file);

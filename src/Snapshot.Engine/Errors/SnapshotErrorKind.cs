@@ -20,4 +20,7 @@ public enum SnapshotErrorKind
 
     /// <summary>The connection may not do it: a read-only connection asked to change something, or access control refused.</summary>
     AccessDenied,
+
+    /// <summary>Another changing operation runs on the domain now (this or another process); the message names it. Retry later.</summary>
+    Busy,
 }

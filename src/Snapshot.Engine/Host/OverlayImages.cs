@@ -46,18 +46,41 @@ internal static partial class OverlayImages
     /// <summary>Whether <paramref name="path"/> is named like an overlay an earlier revert made.</summary>
     public static bool IsRevertLayer(string path) => RevertLayerName().IsMatch(Path.GetFileName(path));
 
-    /// <summary>Creates a qcow2 overlay on <paramref name="backing"/>, owned and permitted like it, so QEMU can use it.</summary>
+    /// <summary>
+    /// Creates a qcow2 overlay on <paramref name="backing"/>, so QEMU can use it: first the file itself, atomically
+    /// (O_CREAT|O_EXCL, so never through a symbolic link, dangling or not, and never over a file), 0600; then
+    /// qemu-img writes into that file. Its owner and group become the backing image's (QEMU's, once libvirt
+    /// labelled it) and its mode 0600, or 0660 when the backing image is writable by its group: guest data is
+    /// never readable by others. A failure after the file was made deletes it: it is this call's own.
+    /// </summary>
     public static async Task CreateAsync(string path, string backing, string backingFormat, CancellationToken cancellationToken)
     {
-        if (File.Exists(path))
-            throw new SnapshotException($"overlay '{path}' already exists; refusing to overwrite it");
-        await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", Path.GetFullPath(backing), path], cancellationToken).ConfigureAwait(false);
-        if (OperatingSystem.IsWindows())
-            return;
-        var mode = File.GetUnixFileMode(backing) | UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        File.SetUnixFileMode(path, mode & ~(UnixFileMode.OtherWrite | UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit));
-        await RunAsync("chown", ["--reference=" + Path.GetFullPath(backing), "--", path], cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("overlays are created on Linux only");
+        try
+        {
+            new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }).Dispose();
+        }
+        catch (IOException e) when (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            throw new SnapshotException(SnapshotErrorKind.AlreadyExists, $"overlay '{path}' already exists; refusing to overwrite it", e);
+        }
+        try
+        {
+            await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", Path.GetFullPath(backing), path], cancellationToken).ConfigureAwait(false);
+            // A group-writable image is shared with QEMU's group on purpose; a 0644 one's group read is only the default.
+            var group = File.GetUnixFileMode(backing) & UnixFileMode.GroupWrite;
+            File.SetUnixFileMode(path, OwnerOnly | (group != 0 ? UnixFileMode.GroupRead | UnixFileMode.GroupWrite : 0));
+            await RunAsync("chown", ["--no-dereference", "--reference=" + Path.GetFullPath(backing), "--", path], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>The file and every image below it (full paths), read with <c>qemu-img info --backing-chain -U</c>.</summary>
     public static async Task<IReadOnlyList<string>> BackingChainAsync(string path, CancellationToken cancellationToken)

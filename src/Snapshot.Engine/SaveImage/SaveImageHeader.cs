@@ -26,6 +26,20 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
     /// <summary>Where QEMU's stream starts.</summary>
     public long StreamOffset => Size + (long)DataLength;
 
+    /// <summary>
+    /// Whether <paramref name="path"/> starts with libvirt's save-image magic, complete or partial: the test of
+    /// "libvirt made this file" before delete removes a memory file (a redefined snapshot may name any file).
+    /// </summary>
+    public static bool HasMagic(string path)
+    {
+        Span<byte> magic = stackalloc byte[16];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length)
+            return false;
+        var text = Encoding.ASCII.GetString(magic);
+        return text is CompleteMagic or PartialMagic;
+    }
+
     /// <summary>Reads the header of <paramref name="path"/>; throws SnapshotException (BadInput) for anything but a libvirt save image.</summary>
     public static SaveImageHeader Read(string path)
     {

@@ -62,14 +62,14 @@ internal sealed class FaultNode : IDisposable
 
     /// <summary>
     /// Records an external snapshot of the domain as it is now (its disk frozen, an overlay named after it),
-    /// as libvirt would after a disk-only or memory snapshot: with a memory file (written here) when
-    /// <paramref name="state"/> is running, none for shutoff.
+    /// as libvirt would after a disk-only or memory snapshot: with a memory file (written here: libvirt's
+    /// save-image magic, or <paramref name="memoryText"/>) when <paramref name="state"/> is running, none for shutoff.
     /// </summary>
-    public void SeedExternal(string name, string state, string? parent = null, bool current = false)
+    public void SeedExternal(string name, string state, string? parent = null, bool current = false, string? memoryText = null)
     {
         var memory = state == "running" ? Path(name + ".mem") : null;
         if (memory is not null)
-            File.WriteAllText(memory, "a memory file");
+            File.WriteAllText(memory, memoryText ?? SaveImageHeader.CompleteMagic + "\u0002 the rest of a save image");
         var xml = new System.Xml.Linq.XElement("domainsnapshot",
             new System.Xml.Linq.XElement("name", name),
             new System.Xml.Linq.XElement("state", state),

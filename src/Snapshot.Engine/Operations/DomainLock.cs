@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// One changing operation per domain at a time, across processes: an exclusive advisory lock (flock) on
+/// <c>&lt;state&gt;/locks/&lt;key&gt;.lock</c>, which the kernel releases when the holder's process dies, so no stale
+/// lock outlives a kill. The holder writes its operation, pid and start time into the file for the refusal
+/// message. The key is the domain's UUID; a remote connection's also names the URI's host (a lock is seen
+/// only by processes on this machine); the test driver's, this process (its domains live in the process).
+/// Lock files are never removed: unlinking a locked file would let a second holder lock a new one.
+/// </summary>
+internal sealed class DomainLock : IDisposable
+{
+    private readonly SafeFileHandle _file;
+
+    private DomainLock(SafeFileHandle file) => _file = file;
+
+    /// <summary>Root's state directory; another user's is under XDG_RUNTIME_DIR (or the temporary directory).</summary>
+    public static string Directory { get; } = Path.Combine(StateRoot(), "locks");
+
+    /// <summary>Takes the lock of <paramref name="domain"/> for <paramref name="operation"/>, or refuses at once.</summary>
+    /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.Busy"/>: another operation holds it (named in the message).</exception>
+    public static async Task<DomainLock> AcquireAsync(LibvirtConnection connection, LibvirtDomain domain, string operation, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(EnsureDirectory(), KeyOf(connection.Uri, domain.Uuid) + ".lock");
+        SafeFileHandle? busy;
+        SafeFileHandle? file;
+        try
+        {
+            file = FileLock.TryAcquire(path, out busy);
+        }
+        catch (IOException e)
+        {
+            throw new SnapshotException(SnapshotErrorKind.Failed, $"cannot take the operation lock of domain '{domain.Name}': {e.Message}", e);
+        }
+        if (file is null)
+        {
+            using (busy)
+                throw new SnapshotException(SnapshotErrorKind.Busy,
+                    $"domain '{domain.Name}' is busy: {await HolderAsync(busy!, cancellationToken).ConfigureAwait(false)}; try again when it ends");
+        }
+        var since = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        var record = Encoding.UTF8.GetBytes($"{operation} {Environment.ProcessId} {since}\n");
+        NativeFile.Truncate(file, 0);
+        RandomAccess.Write(file, record, 0);
+        return new DomainLock(file);
+    }
+
+    /// <summary>The lock file's name without its directory: the domain's UUID, after the host or process it lives in.</summary>
+    internal static string KeyOf(string uri, Guid uuid)
+    {
+        var id = uuid.ToString("D");
+        if (uri.StartsWith("test:", StringComparison.Ordinal))
+            return $"test-{Environment.ProcessId}-{id}";
+        var host = System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Host : "";
+        if (host.Length == 0)
+            return id;
+        var safe = new string(host.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray());
+        return $"{safe}-{id}";
+    }
+
+    /// <summary>What the holder wrote: "operation pid since". A holder writes just after locking, so an empty file is read again briefly.</summary>
+    private static async Task<string> HolderAsync(SafeFileHandle file, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256];
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var read = RandomAccess.Read(file, buffer, 0);
+            var fields = Encoding.UTF8.GetString(buffer, 0, read).TrimEnd('\n').Split(' ', 3);
+            if (fields.Length == 3)
+                return $"{fields[0]} runs (pid {fields[1]}, since {fields[2]})";
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        return "another operation runs (its holder wrote no record)";
+    }
+
+    private static string StateRoot()
+    {
+        if (Environment.IsPrivilegedProcess)
+            return "/run/virt-snap";
+        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return string.IsNullOrEmpty(runtime) ? Path.Combine(Path.GetTempPath(), "virt-snap-" + Environment.UserName) : Path.Combine(runtime, "virt-snap");
+    }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // Created 0700; an existing directory is used only when it is no symbolic link and no one else may write in it.
+    private static string EnsureDirectory()
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("the operation lock needs Linux");
+        foreach (var dir in new[] { Path.GetDirectoryName(Directory)!, Directory })
+        {
+            var info = new DirectoryInfo(dir);
+            if (!info.Exists)
+                System.IO.Directory.CreateDirectory(dir, OwnerOnly);
+            info.Refresh();
+            if (info.LinkTarget is not null || (info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                throw new SnapshotException(SnapshotErrorKind.Failed, $"the state directory '{dir}' is a symbolic link or writable by others; virt-snap does not use it");
+        }
+        return Directory;
+    }
+
+    public void Dispose() => _file.Dispose();
+}
