@@ -45,7 +45,7 @@ public sealed class SignalTests
 
     private static async Task<(int Code, string Out, string Err)> SignalEventLoop(string[] signals)
     {
-        using var process = Process.Start(VirtSnap.StartInfo("-c", "test:///default", "event", "--all", "--loop"))!;
+        using var process = Process.Start(WithDefaultSignals(VirtSnap.StartInfo("-c", "test:///default", "event", "--all", "--loop")))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // A loaded machine may take seconds to start the runtime: signal only once virt-snap catches them all.
@@ -58,6 +58,27 @@ public sealed class SignalTests
             await kill.WaitForExitAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// The same command run through <c>env --default-signal</c>: a test run started as a background job (or under
+    /// nohup) inherits SIGINT (SIGHUP) ignored, and virt-snap, like any program, leaves an ignored signal ignored.
+    /// </summary>
+    private static ProcessStartInfo WithDefaultSignals(ProcessStartInfo start)
+    {
+        var wrapped = new ProcessStartInfo("env")
+        {
+            RedirectStandardOutput = start.RedirectStandardOutput,
+            RedirectStandardError = start.RedirectStandardError,
+            UseShellExecute = false,
+            ArgumentList = { "--default-signal=HUP,INT,TERM", start.FileName },
+        };
+        foreach (var arg in start.ArgumentList)
+        {
+            wrapped.ArgumentList.Add(arg);
+        }
+
+        return wrapped;
     }
 
     /// <summary>Waits until the kernel's SigCgt mask of <paramref name="pid"/> has every signal of <paramref name="signals"/>.</summary>
