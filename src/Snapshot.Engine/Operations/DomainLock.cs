@@ -10,7 +10,7 @@ namespace Snapshot.Engine;
 /// <c>&lt;state&gt;/locks/&lt;key&gt;.lock</c>, which the kernel releases when the holder's process dies, so no stale
 /// lock outlives a kill. The holder writes its operation, pid and start time into the file for the refusal
 /// message. The key is the domain's UUID; a remote connection's also names the URI's host (a lock is seen
-/// only by processes on this machine); the test driver's, this process (its domains live in the process).
+/// only by processes on this machine); the test driver's, this process and its node file (its domains live in the process, one copy per test:///path connection).
 /// Lock files are never removed: unlinking a locked file would let a second holder lock a new one.
 /// </summary>
 internal sealed class DomainLock : IDisposable
@@ -54,8 +54,12 @@ internal sealed class DomainLock : IDisposable
     internal static string KeyOf(string uri, Guid uuid)
     {
         var id = uuid.ToString("D");
+        // test:///default is one hypervisor per process; every test:///path connection is a hypervisor of its
+        // own (its own copy of the node file's domains, which share their UUIDs): keyed by its node file too.
         if (uri.StartsWith("test:", StringComparison.Ordinal))
-            return $"test-{Environment.ProcessId}-{id}";
+            return uri == "test:///default"
+                ? $"test-{Environment.ProcessId}-{id}"
+                : $"test-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(uri)))[..16]}-{id}";
         var host = System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Host : "";
         if (host.Length == 0)
             return id;

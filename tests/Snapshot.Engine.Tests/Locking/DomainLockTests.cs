@@ -58,6 +58,27 @@ public sealed class DomainLockTests
         node.SnapshotNames().Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Two_test_driver_nodes_are_two_hypervisors_even_with_one_uuid()
+    {
+        // Each test:///path connection has its own copy of its node's domains, with the node file's UUIDs.
+        var uuid = Guid.NewGuid();
+        DomainLock.KeyOf("test:///tmp/a/node.xml", uuid).Should().NotBe(DomainLock.KeyOf("test:///tmp/b/node.xml", uuid));
+        DomainLock.KeyOf("test:///default", uuid).Should().Be($"test-{Environment.ProcessId}-{uuid:D}");
+
+        var hook = new HoldingHook("look-up");
+        using var first = new FaultNode(hook);
+        using var second = new FaultNode(new FaultHook());
+        first.SeedExternal("a", "running");
+        second.SeedExternal("a", "running");
+        var held = first.Engine.Domain(FaultNode.Domain).DeleteAsync("a");
+        await hook.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await second.Engine.Domain(FaultNode.Domain).DeleteAsync("a");
+        second.SnapshotNames().Should().BeEmpty("the other node's operation holds only its own domain");
+        hook.Release();
+        await held;
+    }
+
     [Theory]
     [InlineData("qemu:///system", "")]
     [InlineData("qemu+unix:///system?socket=/run/libvirt/libvirt-sock", "")]
