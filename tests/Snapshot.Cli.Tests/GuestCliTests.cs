@@ -124,7 +124,10 @@ public sealed class GuestCliTests
 
         // The disk the guest left at the snapshot point holds the number of that point.
         var frozen = guest.ReadDiskSequence(guest.DiskPath);
-        frozen.Should().BeInRange(atRequest, atRequest + 2, "the snapshot point is the request (the write ended at {0})", afterWrite);
+        // The point follows the request by virt-snap's steps before the pause (connect, checks, overlays): a
+        // few ticks on a quiet machine, more on a loaded one; a point at the end of the write would be afterWrite.
+        frozen.Should().BeInRange(atRequest, atRequest + Math.Max(2, (afterWrite - atRequest) / 2),
+            "the snapshot point is the request, in the first half of the write (it ended at {0})", afterWrite);
         frozen.Should().BeLessThan(afterWrite - 3, "the snapshot point is the request, not the end of the write");
 
         var mark = PauseAndMark(on, guest);
