@@ -6,9 +6,10 @@ namespace Snapshot.Cli;
 /// SIGINT, SIGTERM and SIGHUP (Ctrl-C; what CI runners and timeouts send; a closed SSH session) cancel the
 /// command, so that a half-done operation rolls back or says what it left. A later signal never ends the
 /// process: a cleanup under way (a guest to resume, overlays to remove) goes on, and stderr says so once.
-/// Only SIGKILL ends it at once.
+/// Only SIGKILL ends it at once. The handlers stay until the process exits: one unregistered as the command
+/// returns would let a signal still on its way (`kill -INT; kill -HUP`) end the process by its default action.
 /// </summary>
-internal sealed class SignalCancellation : IDisposable
+internal sealed class SignalCancellation
 {
     public const string StillCleaningUp = "virt-snap: cancelling; the cleanup goes on so that the guest is not left half done (SIGKILL ends it now)";
 
@@ -54,15 +55,5 @@ internal sealed class SignalCancellation : IDisposable
                 // A terminal that hung up: the cleanup matters more than the notice.
             }
         }
-    }
-
-    public void Dispose()
-    {
-        foreach (var registration in _registrations)
-        {
-            registration.Dispose();
-        }
-
-        _cancel.Dispose();
     }
 }
