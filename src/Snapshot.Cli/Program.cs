@@ -16,7 +16,7 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
-        var signals = new SignalCancellation(error);
+        using var signals = new SignalCancellation(error);
 
         // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls
         // otherwise. Not disposed: after a failed write there is nothing left to flush, and a flush would
@@ -25,9 +25,7 @@ internal static class Program
         {
             Terminal = !Console.IsOutputRedirected,
         };
-        var code = await Cli.RunAsync(args, output, error, signals.Token);
-        GC.KeepAlive(signals);
-        return code;
+        return await Cli.RunAsync(args, output, error, signals.Token);
     }
 
     /// <summary>

@@ -9,13 +9,17 @@ namespace Snapshot.Cli;
 /// Only SIGKILL ends it at once. The handlers stay until the process exits: one unregistered as the command
 /// returns would let a signal still on its way (`kill -INT; kill -HUP`) end the process by its default action.
 /// </summary>
-internal sealed class SignalCancellation
+internal sealed class SignalCancellation : IDisposable
 {
     public const string StillCleaningUp = "virt-snap: cancelling; the cleanup goes on so that the guest is not left half done (SIGKILL ends it now)";
 
+    private const int Disposed = int.MaxValue / 2;
+
+    // Static: held to the process's end, past Dispose, so that no garbage collection unregisters them.
+    private static readonly List<PosixSignalRegistration> Registrations = [];
+
     private readonly CancellationTokenSource _cancel = new();
     private readonly TextWriter _error;
-    private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signals;
 
     public SignalCancellation(TextWriter error, bool register = true)
@@ -25,7 +29,7 @@ internal sealed class SignalCancellation
         {
             foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP })
             {
-                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                Registrations.Add(PosixSignalRegistration.Create(signal, context =>
                 {
                     context.Cancel = true;
                     OnSignal();
@@ -40,9 +44,21 @@ internal sealed class SignalCancellation
     public void OnSignal()
     {
         var count = Interlocked.Increment(ref _signals);
+        if (count > Disposed)
+        {
+            return;
+        }
+
         if (count == 1)
         {
-            _cancel.Cancel();
+            try
+            {
+                _cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed between the count and here: the command has returned.
+            }
         }
         else if (count == 2)
         {
@@ -55,5 +71,12 @@ internal sealed class SignalCancellation
                 // A terminal that hung up: the cleanup matters more than the notice.
             }
         }
+    }
+
+    /// <summary>A signal from now on is swallowed: the command has returned, the process is about to exit.</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _signals, Disposed);
+        _cancel.Dispose();
     }
 }

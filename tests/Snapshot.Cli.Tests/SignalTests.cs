@@ -32,7 +32,7 @@ public sealed class SignalTests
     public void The_second_signal_says_once_that_the_cleanup_goes_on()
     {
         using var error = new StringWriter();
-        var signals = new SignalCancellation(error, register: false);
+        using var signals = new SignalCancellation(error, register: false);
 
         signals.OnSignal();
         signals.Token.IsCancellationRequested.Should().BeTrue();
