@@ -32,12 +32,14 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         TimeSpan pointSeenAt = default;
         Task<SnapshotInfo>? create = null;
         var createDoneAtEvent = true;
+        var atPoint = -1L;
         var request = InstantRequest("inst & 'one'", memoryFile) with
         {
             OnSnapshotPoint = p =>
             {
                 point = p;
                 pointSeenAt = clock.Elapsed;
+                atPoint = guest.LatestSequence();
                 createDoneAtEvent = create?.IsCompleted ?? false;
                 // A caller's bug must not stop the snapshot: the engine logs it and goes on.
                 throw new InvalidOperationException("the caller's callback failed");
@@ -50,6 +52,7 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         create = engine.Domain(guest.DomainName).CreateAsync(request, new SyncProgress(progress.Add));
         var info = await create;
         var total = clock.Elapsed;
+        var atEnd = guest.LatestSequence();
 
         point.Should().NotBeNull("OnSnapshotPoint is called before the memory write ends");
         createDoneAtEvent.Should().BeFalse();
@@ -87,9 +90,11 @@ public sealed class InstantSnapshotTests(ITestOutputHelper output)
         DiskChain(guest).Should().Be((overlay, guest.DiskPath));
         await guest.WaitForSequenceAsync(s => s > before + 5, Timeout);
         var frozen = guest.ReadDiskSequence(guest.DiskPath);
-        output.WriteLine($"seq before the request {before}, on the frozen image {frozen}");
-        // The snapshot point comes within one tick of the request (a tick may end between reading the log and pausing).
-        frozen.Should().BeInRange(before, before + 1);
+        output.WriteLine($"seq before the request {before}, at the point's callback {atPoint}, on the frozen image {frozen}, after the write {atEnd}");
+        // The frozen image holds the moment of the pause (the workload writes N, then prints it: one ahead at most),
+        // long before the write ended; how soon the pause follows the request is a benchmark's figure, not a test's.
+        frozen.Should().BeInRange(before, atPoint + 1);
+        frozen.Should().BeLessThan(atEnd - 3, "the snapshot point is the request, not the end of the memory write");
 
         // Revert by hand: a fresh overlay on the frozen image, the memory file restored with it.
         guest.Domain.Destroy();
