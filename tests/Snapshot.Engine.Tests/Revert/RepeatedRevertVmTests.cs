@@ -24,7 +24,6 @@ public sealed class RepeatedRevertVmTests
         Virsh.SnapshotWithMemory(Stack.Named(stack), guest.DomainName, "s1", dir);
         var seq1 = guest.ReadDiskSequence(guest.DiskPath);
 
-        var layers = new List<string>();
         for (var round = 1; round <= 3; round++)
         {
             await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq1 + 3, Timeout);
@@ -33,10 +32,8 @@ public sealed class RepeatedRevertVmTests
             await engine.Domain(guest.DomainName).RevertAsync("s1");
             (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1, $"revert {round} brings back the counter of s1");
             var active = ExternalRevertVmTests.ActiveDisk(guest);
-            layers.Add(active);
             Directory.GetFiles(dir, "*-revert-*").Should().Equal([active], $"after revert {round} only the layer the domain runs on is left");
         }
-        layers.Should().OnlyHaveUniqueItems("each revert runs on a fresh layer");
         File.Exists(Path.Combine(dir, "s1.mem")).Should().BeTrue("s1 still needs it");
         File.Exists(Path.Combine(dir, "s1.qcow2")).Should().BeTrue("s1 names it as its overlay");
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
