@@ -118,6 +118,7 @@ internal sealed class RevertFigures(Stack stack, TestGuest.TestGuest guest, Acti
         var kept = string.Join(", ", layers);
         add(new Row($"revert {size}, guest running", median, yardstick, "ms", "virsh snapshot-revert", "<= 1.1x", yardstick is { } y ? median <= 1.1 * y : null,
             $"virsh's classic snapshot of the running guest (external, with memory); median of {Rounds} alternating rounds (ours {Join(ours)}{versus}, " +
-            $"caches dropped before each; ours from a running guest, its steps (ms, last round): {steps}; revert layers left after the last of ours: {layers.Count} ({kept})"));
+            $"caches dropped before each; ours from a running guest, its steps (ms, last round): {steps}; revert layers left after the last of ours: {layers.Count} ({kept})" +
+            (daemonReverts ? "; beyond the one the domain runs on, the daemon's reverts left them (libvirt deletes only overlays it recorded itself) and the shut-off rounds' virsh restore" : "")));
     }
 }
