@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # virt-snap's benchmark (issue 7): each figure beside its yardstick, measured in the same run.
-# Prepares the host and the test guest, publishes the CLI NativeAOT (as the .deb and the linux-x64 tool ship it)
+# Prepares the host, the second stack (native/setup-stack2.sh) and the test guest, publishes the CLI NativeAOT (as the .deb and the linux-x64 tool ship it)
 # into artifacts/bench/virt-snap,
 # builds the benchmark in Release and runs it. Run as root. Options go to the benchmark:
-#   native/bench.sh --quick                 0.5 GiB only, 3 runs per process figure (~3 min)
-#   native/bench.sh                         0.5, 1, 2 and 4 GiB (~15 min)
+#   native/bench.sh --quick                 0.5 GiB only, 3 runs per process figure (~5 min, both stacks)
+#   native/bench.sh                         0.5, 1, 2 and 4 GiB (~15-30 min, both stacks)
 #   native/bench.sh --figures list,startup  just some figures; --json, --json-file PATH, --verbose
+#   native/bench.sh --stacks stack2-backports   one stack (default both, side by side)
 # The table goes to stdout (JSON with --json); progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then native/setup-host.sh; else sudo native/setup-host.sh; fi
+if [ "$(id -u)" -eq 0 ]; then native/setup-stack2.sh; else sudo native/setup-stack2.sh; fi
 native/build-guest.sh >/dev/null
 
 out=artifacts/bench

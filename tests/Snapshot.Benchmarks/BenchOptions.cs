@@ -1,4 +1,5 @@
 using System.Globalization;
+using Snapshot.TestGuest;
 
 namespace Snapshot.Benchmarks;
 
@@ -9,6 +10,7 @@ internal sealed record BenchOptions
         Snapshot.Benchmarks [options]
           --quick                 0.5 GiB only, 3 runs per process figure (about 3 minutes)
           --sizes 512,1024,...    guest RAM sizes in MiB for the instant and throughput figures (default 512,1024,2048,4096)
+          --stacks LIST           the libvirt + QEMU pairs the VM figures run on (default stack1-host,stack2-backports)
           --figures LIST          any of instant,throughput,revert,list,startup (default: all)
           --revert-size MiB       the guest size the revert figure uses (default: 1024, or the smallest size run)
           --snapshots N           snapshots in the listing domain (default 1000)
@@ -20,6 +22,7 @@ internal sealed record BenchOptions
         """;
 
     public IReadOnlyList<int> SizesMiB { get; init; } = [512, 1024, 2048, 4096];
+    public IReadOnlyList<string> Stacks { get; init; } = [.. Stack.All.Select(s => s.Name)];
     public ISet<string> Figures { get; init; } = new HashSet<string>(AllFigures, StringComparer.Ordinal);
     public int? RevertSizeMiB { get; init; }
     public int Snapshots { get; init; } = 1000;
@@ -46,6 +49,7 @@ internal sealed record BenchOptions
             {
                 "--quick" => o with { Quick = true, SizesMiB = [512], Runs = 3 },
                 "--sizes" => o with { SizesMiB = Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() },
+                "--stacks" => o with { Stacks = Next().Split(',').Select(CheckStack).Distinct(StringComparer.Ordinal).ToList() },
                 "--figures" => o with { Figures = Next().Split(',').Select(CheckFigure).ToHashSet(StringComparer.Ordinal) },
                 "--revert-size" => o with { RevertSizeMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--snapshots" => o with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -60,6 +64,9 @@ internal sealed record BenchOptions
         }
         return o;
     }
+
+    private static string CheckStack(string s) =>
+        Stack.All.Any(x => x.Name == s) ? s : throw new ArgumentException($"unknown stack '{s}' (known: {string.Join(",", Stack.All.Select(x => x.Name))})");
 
     private static string CheckFigure(string f) =>
         AllFigures.Contains(f) ? f : throw new ArgumentException($"unknown figure '{f}' (known: {string.Join(",", AllFigures)})");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Snapshot.Engine;
 using Snapshot.Interop;
@@ -9,9 +8,9 @@ using Snapshot.TestGuest;
 namespace Snapshot.Benchmarks;
 
 /// <summary>
-/// Figures 1-3 on one busy guest per size: the instant snapshot beside classic and classic --live
-/// (virsh child processes), the memory write beside the disk's O_DIRECT speed, and the revert beside
-/// <c>virsh restore</c> of the same memory file.
+/// Figures 1-3 on one busy guest per size and stack: the instant snapshot beside classic and classic --live
+/// (the stack's own virsh), the memory write beside the disk's O_DIRECT speed, and the revert figures
+/// (<see cref="RevertFigures"/>).
 /// </summary>
 internal sealed class InstantFigures(BenchOptions options, Report report, ILoggerFactory logs) : IDisposable
 {
@@ -20,12 +19,14 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
     private const int InstantRounds = 3;
     private string? _randomSource;
 
-    public async Task RunAsync(int sizeMiB)
+    public async Task RunAsync(Stack stack, int sizeMiB)
     {
+        void Add(Row row) => report.Add(row with { Stack = stack.Name });
         var fill = Math.Min(sizeMiB * 8 / 10, sizeMiB - 96);
-        Console.Error.WriteLine($"bench: booting a {sizeMiB} MiB guest filling {fill} MiB, rewriting {RewriteMiBPerSecond} MiB/s");
+        Console.Error.WriteLine($"bench: booting a {sizeMiB} MiB guest on {stack.Name} filling {fill} MiB, rewriting {RewriteMiBPerSecond} MiB/s");
         await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
         {
+            Uri = stack.Uri,
             MemoryMiB = sizeMiB,
             FillMiB = fill,
             RewriteMiBPerSecond = RewriteMiBPerSecond,
@@ -35,7 +36,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         });
         await guest.WaitForSequenceAsync(s => s >= 3, TimeSpan.FromSeconds(60));
         var size = sizeMiB >= 1024 ? $"{sizeMiB / 1024.0:0.#} GiB" : $"{sizeMiB} MiB";
-        report.Note($"{size} guest booted and filled in {guest.BootTime.TotalSeconds:0.0} s (TCG)");
+        report.Note($"{stack.Name}: {size} guest booted and filled in {guest.BootTime.TotalSeconds:0.0} s (TCG; libvirt {guest.Connection.DaemonVersion}, QEMU {guest.Connection.HypervisorVersion})");
 
         double? odirect = null;
         if (options.Runs_("throughput"))
@@ -57,37 +58,38 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         var throughput = Measure.Median(instants.Select(i => i.BytesPerSecond));
         string Samples(Func<InstantResult, double> f, double scale = 1) =>
             string.Join("/", instants.Select(i => (f(i) / scale).ToString("0.0", CultureInfo.InvariantCulture)));
-        var classic = await ClassicAsync(guest, $"classic-{sizeMiB}", live: false);
-        var live = await ClassicAsync(guest, $"live-{sizeMiB}", live: true);
+        var classicName = $"classic-{sizeMiB}";
+        var classic = await ClassicAsync(stack, guest, classicName, live: false);
+        var live = await ClassicAsync(stack, guest, $"live-{sizeMiB}", live: true);
 
         if (options.Runs_("instant"))
         {
             var first = instants[0];
             var repeats = instants.Skip(1).OrderBy(i => i.PauseMs).ToList();
             var repeat = repeats[repeats.Count / 2];
-            report.Add(new Row($"pause {size}, 1st on its QEMU", first.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", first.PauseMs < 50,
+            Add(new Row($"pause {size}, 1st on its QEMU", first.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", first.PauseMs < 50,
                 string.Create(CultureInfo.InvariantCulture, $"the first instant snapshot of a freshly booted guest; {first.PauseBreakdown}; classic --live's final pause {live.PauseMs:0} ms ({live.Pauses} pauses)")));
-            report.Add(new Row($"pause {size}, 2nd/3rd", repeat.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", repeat.PauseMs < 50,
+            Add(new Row($"pause {size}, 2nd/3rd", repeat.PauseMs, classic.PauseMs, "ms", "classic", "< 50 ms", repeat.PauseMs < 50,
                 string.Create(CultureInfo.InvariantCulture, $"pauses {Samples(i => i.PauseMs)} ms in a row on the same QEMU, 0.5 s apart; this one: {repeat.PauseBreakdown}. What grows is the time QEMU takes to resume after 'migrate' (its userfaultfd write-protection of all guest RAM), not the engine's steps")));
-            report.Add(new Row($"pause {size} vs --live", instant.PauseMs, live.PauseMs, "ms", "classic --live", "-", null));
-            report.Add(new Row($"snapshot point {size}", Measure.Median(instants.Select(i => i.PointMs)), classic.PointMs, "ms", "classic", "-", null,
+            Add(new Row($"pause {size} vs --live", instant.PauseMs, live.PauseMs, "ms", "classic --live", "-", null));
+            Add(new Row($"snapshot point {size}", Measure.Median(instants.Select(i => i.PointMs)), classic.PointMs, "ms", "classic", "-", null,
                 $"request to snapshot point (median of {Samples(i => i.PointMs)} ms; the instant one checks the host and domain and creates the overlays first); classic's point is its pause start (the memory is written in the pause)"));
-            report.Add(new Row($"snapshot point {size} vs --live", Measure.Median(instants.Select(i => i.PointMs)), live.PointMs, "ms", "classic --live", "-", null,
+            Add(new Row($"snapshot point {size} vs --live", Measure.Median(instants.Select(i => i.PointMs)), live.PointMs, "ms", "classic --live", "-", null,
                 "--live's point is its final pause (the state at the end of the write)"));
         }
         if (odirect is { } od)
         {
             var cachedShare = instants.Max(i => i.FileCached is { } c ? (double)c / i.Bytes : double.NaN);
             var met = throughput >= 0.7 * od && cachedShare < 0.1;
-            report.Add(new Row($"memory write {size}", throughput / MB, od / MB, "MB/s", "dd O_DIRECT", ">= 0.70x, not cached", met,
+            Add(new Row($"memory write {size}", throughput / MB, od / MB, "MB/s", "dd O_DIRECT", ">= 0.70x, not cached", met,
                 string.Create(CultureInfo.InvariantCulture,
                     $"median of {Samples(i => i.BytesPerSecond, MB)} MB/s; {instant.Bytes / MB:0} MB image; {instant.FileCached / MB:0} MB of it in the page cache after the write (fincore); Cached {instant.CacheDelta / MB:+0;-0} MB across the snapshot; {instant.Relay} (waiting for QEMU, not the disk, means QEMU's background snapshot sets the pace: a TCG vCPU busy on one of {Environment.ProcessorCount} cores, QEMU's migration thread on the other)")));
-            report.Add(new Row($"classic memory write {size}", classic.BytesPerSecond / MB, od / MB, "MB/s", "dd O_DIRECT", "-", null,
+            Add(new Row($"classic memory write {size}", classic.BytesPerSecond / MB, od / MB, "MB/s", "dd O_DIRECT", "-", null,
                 string.Create(CultureInfo.InvariantCulture, $"classic --live {live.BytesPerSecond / MB:0} MB/s; libvirt writes through its iohelper")));
         }
 
         if (options.Runs_("revert") && sizeMiB == options.EffectiveRevertSize)
-            await RevertAsync(guest, instantName, instant.MemoryFile, size);
+            await new RevertFigures(stack, guest, Add, logs).RunAsync(instantName, classicName, size);
     }
 
     public void Dispose()
@@ -132,7 +134,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
 
     private sealed record ClassicResult(double PauseMs, double PointMs, int Pauses, double BytesPerSecond);
 
-    private static async Task<ClassicResult> ClassicAsync(TestGuest.TestGuest guest, string name, bool live)
+    private static async Task<ClassicResult> ClassicAsync(Stack stack, TestGuest.TestGuest guest, string name, bool live)
     {
         var memoryFile = Path.Combine(guest.Directory, name + ".mem");
         var overlay = Path.Combine(guest.Directory, "disk." + name);
@@ -142,7 +144,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         if (live)
             arguments.Add("--live");
         var requested = DateTimeOffset.UtcNow;
-        var run = Measure.Virsh([.. arguments]);
+        var run = Measure.Virsh(stack, [.. arguments]);
         var pauses = await recorder.WaitPausesAsync(1);
         if (pauses.Count == 0)
             throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name}");
@@ -153,113 +155,5 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
         _ = run;
         return new ClassicResult((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds, pauses.Count,
             bytes / writing.TotalSeconds);
-    }
-
-    private const int RevertRounds = 3;
-
-    private async Task RevertAsync(TestGuest.TestGuest guest, string name, string memoryFile, string size)
-    {
-        using var engine = new SnapshotEngine(guest.Connection, logs);
-
-        // From a running guest: the engine stops it itself.
-        Measure.DropCaches();
-        var clock = Stopwatch.StartNew();
-        await engine.Domain(guest.DomainName).RevertAsync(name);
-        var oursRunning = clock.Elapsed.TotalMilliseconds;
-
-        // From a shut-off guest, like the yardstick: both only bring the saved memory back. Alternating rounds,
-        // medians: a single restore varies by a few hundred ms here.
-        var ours = new List<double>();
-        var theirs = new List<double>();
-        var destroys = new List<double>();
-        var overlayMs = 0.0;
-        for (var round = 0; round < RevertRounds; round++)
-        {
-            clock.Restart();
-            guest.Domain.Destroy();
-            destroys.Add(clock.Elapsed.TotalMilliseconds);
-            Measure.DropCaches();
-            clock.Restart();
-            await engine.Domain(guest.DomainName).RevertAsync(name);
-            ours.Add(clock.Elapsed.TotalMilliseconds);
-
-            // The yardstick: virsh restore of the same memory file, with an --xml whose disk is a fresh overlay.
-            guest.Domain.Destroy();
-            var overlay = Path.Combine(guest.Directory, $"virsh-restore-{round}.qcow2");
-            clock.Restart();
-            Measure.Run("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", guest.DiskPath, overlay]);
-            overlayMs = clock.Elapsed.TotalMilliseconds;
-            var xml = XElement.Parse(guest.Connection.GetSaveImageXml(memoryFile, DomainXmlFlags.Secure));
-            var disk = xml.Element("devices")!.Element("disk")!;
-            disk.Element("source")!.SetAttributeValue("file", overlay);
-            disk.Element("backingStore")?.Remove();
-            var xmlFile = Path.Combine(guest.Directory, "virsh-restore.xml");
-            await File.WriteAllTextAsync(xmlFile, xml.ToString());
-            Measure.DropCaches();
-            theirs.Add(Measure.Virsh("restore", memoryFile, "--xml", xmlFile).Elapsed.TotalMilliseconds);
-        }
-        var oursStopped = Measure.Median(ours);
-        var yardstick = Measure.Median(theirs);
-        var destroyMs = Measure.Median(destroys);
-        report.Add(new Row($"revert {size}, guest shut off", oursStopped, yardstick, "ms", "virsh restore", "<= 1.1x", oursStopped <= 1.1 * yardstick,
-            string.Create(CultureInfo.InvariantCulture,
-                $"median of {RevertRounds} alternating rounds (ours {string.Join("/", ours.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}, virsh {string.Join("/", theirs.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))} ms); both read the memory file cold (caches dropped); the engine also creates the overlay (qemu-img create alone: {overlayMs:0} ms), defines the domain and re-registers the snapshot as current")));
-        report.Add(new Row($"revert {size}, guest running", oursRunning, destroyMs + yardstick, "ms", "virsh destroy + restore", "-", null,
-            string.Create(CultureInfo.InvariantCulture, $"one round; stopping the TCG guest (virDomainDestroy) takes {destroyMs:0} ms (median)")));
-    }
-}
-
-/// <summary>The engine's log lines of one instant snapshot, with their times, to show where its pause goes.</summary>
-internal sealed class StepLog
-{
-    private readonly List<(DateTimeOffset At, string Message)> _lines = [];
-
-    public void Add(string message)
-    {
-        lock (_lines)
-            _lines.Add((DateTimeOffset.UtcNow, message));
-    }
-
-    public string? Find(string marker)
-    {
-        lock (_lines)
-        {
-            var line = _lines.Select(l => l.Message).LastOrDefault(m => m.Contains(marker, StringComparison.Ordinal));
-            return line?[line.IndexOf(marker, StringComparison.Ordinal)..];
-        }
-    }
-
-    public string Describe(DateTimeOffset suspended)
-    {
-        lock (_lines)
-        {
-            var steps = _lines.Where(l => l.Message.Contains("pause:", StringComparison.Ordinal)).ToList();
-            return steps.Count == 0
-                ? "no pause breakdown logged"
-                : "pause breakdown: " + string.Join("; ", steps.Select(s => s.Message[(s.Message.IndexOf("pause:", StringComparison.Ordinal) + 6)..].Trim()));
-        }
-    }
-}
-
-/// <summary>Sends the engine's log to the benchmark's logger (stderr when --verbose) and keeps its lines for the report.</summary>
-internal sealed class ForwardingProvider(ILoggerFactory target, StepLog steps) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Forwarder(target.CreateLogger(categoryName), steps);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Forwarder(ILogger inner, StepLog steps) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            steps.Add(formatter(state, exception));
-            inner.Log(logLevel, eventId, state, exception, formatter);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Snapshot.Interop;
+using Snapshot.TestGuest;
 
 namespace Snapshot.Benchmarks;
 
@@ -22,6 +23,14 @@ internal static class Measure
         };
         foreach (var a in arguments)
             info.ArgumentList.Add(a);
+        return Run(info, check);
+    }
+
+    /// <summary>The same for a prepared start (its output redirected), e.g. a stack's own virsh.</summary>
+    public static ChildRun Run(ProcessStartInfo info, bool check = true)
+    {
+        var file = info.FileName;
+        var arguments = info.ArgumentList;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -57,7 +66,11 @@ internal static class Measure
         }
     }
 
-    public static ChildRun Virsh(params string[] arguments) => Run("virsh", ["-c", Uri, .. arguments]);
+    /// <summary>
+    /// <paramref name="stack"/>'s own virsh (the chroot's, inside it, for the second stack) on its daemon, timed
+    /// from its start (the chroot's costs the same few ms).
+    /// </summary>
+    public static ChildRun Virsh(Stack stack, params string[] arguments) => Run(stack.VirshStartInfo(["-c", stack.Uri, .. arguments]));
 
     public static double Median(IEnumerable<double> values)
     {

@@ -20,22 +20,28 @@ using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(options.Verbose ? L
     .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
     .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
 
-Snapshot.TestGuest.TestGuest.CleanupLeftovers();
+foreach (var stack in options.Stacks)
+    Snapshot.TestGuest.TestGuest.CleanupLeftovers(Snapshot.TestGuest.Stack.Named(stack).Uri);
 var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
 var instant = new InstantFigures(options, report, logs);
 try
 {
     if (options.Runs_("instant") || options.Runs_("throughput") || options.Runs_("revert"))
     {
+        // Size by size, each on every stack in turn: the stacks' figures of a size are taken minutes apart, under
+        // about the same load.
         foreach (var size in options.SizesMiB)
         {
-            try
+            foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
             {
-                await instant.RunAsync(size);
-            }
-            catch (Exception e)
-            {
-                report.Note($"{size} MiB: the instant/classic figures failed: {e.Message}");
+                try
+                {
+                    await instant.RunAsync(stack, size);
+                }
+                catch (Exception e)
+                {
+                    report.Note($"{stack.Name}, {size} MiB: the instant/classic figures failed: {e.Message}");
+                }
             }
         }
     }

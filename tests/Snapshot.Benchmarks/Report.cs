@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 
 namespace Snapshot.Benchmarks;
 
-/// <summary>One figure beside its yardstick, measured in the same run.</summary>
+/// <summary>One figure beside its yardstick, measured in the same run; <see cref="Stack"/> is the libvirt + QEMU pair it ran on.</summary>
 internal sealed record Row(
     string Figure,
     double? Ours,
@@ -16,6 +16,9 @@ internal sealed record Row(
     bool? Met,
     string? Note = null)
 {
+    /// <summary>The stack's name (Snapshot.TestGuest.Stack), or null for a figure of the host's client alone.</summary>
+    public string? Stack { get; init; }
+
     public double? Ratio => Ours is { } o && Yardstick is { } y && y != 0 ? o / y : null;
 }
 
@@ -38,7 +41,7 @@ internal sealed class Report
     {
         lock (_rows)
             _rows.Add(row);
-        Console.Error.WriteLine($"bench: {row.Figure}: {Format(row.Ours)} {row.Unit} beside {row.YardstickName} {Format(row.Yardstick)} {row.Unit}");
+        Console.Error.WriteLine($"bench: {row.Figure}{(row.Stack is null ? "" : $" [{row.Stack}]")}: {Format(row.Ours)} {row.Unit} beside {row.YardstickName} {Format(row.Yardstick)} {row.Unit}");
     }
 
     public void Note(string note)
@@ -48,12 +51,27 @@ internal sealed class Report
         Console.Error.WriteLine("bench: note: " + note);
     }
 
+    /// <summary>
+    /// The rows of one figure next to each other, one per stack, in the order the figures first appeared: the
+    /// stacks side by side although the benchmark measures all of one guest before the next.
+    /// </summary>
+    public IReadOnlyList<Row> SideBySide()
+    {
+        lock (_rows)
+        {
+            var order = _rows.Select(r => r.Figure).Distinct(StringComparer.Ordinal).Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i, StringComparer.Ordinal);
+            return _rows.Select((r, i) => (r, i)).OrderBy(x => order[x.r.Figure]).ThenBy(x => x.i).Select(x => x.r).ToList();
+        }
+    }
+
     public string Table()
     {
-        string[] head = ["figure", "ours", "yardstick", "ratio", "target", "met?"];
-        var cells = _rows.Select(r => new[]
+        string[] head = ["figure", "stack", "ours", "yardstick", "ratio", "target", "met?"];
+        var rows = SideBySide();
+        var cells = rows.Select(r => new[]
         {
             r.Figure,
+            r.Stack ?? "host client",
             $"{Format(r.Ours)} {r.Unit}",
             $"{Format(r.Yardstick)} {r.Unit} ({r.YardstickName})",
             r.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-",
@@ -67,7 +85,7 @@ internal sealed class Report
         sb.AppendLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
         foreach (var c in cells)
             Line(c);
-        var notes = _rows.Where(r => r.Note is not null).Select(r => $"{r.Figure}: {r.Note}").Concat(_notes).ToList();
+        var notes = rows.Where(r => r.Note is not null).Select(r => $"{r.Figure}{(r.Stack is null ? "" : $" [{r.Stack}]")}: {r.Note}").Concat(_notes).ToList();
         if (notes.Count > 0)
         {
             sb.AppendLine();
@@ -84,8 +102,8 @@ internal sealed class Report
         startedAt = StartedAt,
         finishedAt = DateTimeOffset.UtcNow,
         host = new { Environment.MachineName, Environment.ProcessorCount, kernel = Environment.OSVersion.VersionString },
-        options = new { sizesMiB = options.SizesMiB, figures = options.Figures.Order(StringComparer.Ordinal), options.Runs, options.Snapshots, options.Quick },
-        rows = _rows.Select(r => new { r.Figure, r.Ours, r.Yardstick, r.Unit, r.YardstickName, r.Ratio, r.Target, r.Met, r.Note }),
+        options = new { sizesMiB = options.SizesMiB, stacks = options.Stacks, figures = options.Figures.Order(StringComparer.Ordinal), options.Runs, options.Snapshots, options.Quick },
+        rows = SideBySide().Select(r => new { r.Figure, r.Stack, r.Ours, r.Yardstick, r.Unit, r.YardstickName, r.Ratio, r.Target, r.Met, r.Note }),
         notes = _notes,
     }, s_json);
 

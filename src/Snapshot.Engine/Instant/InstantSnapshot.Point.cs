@@ -13,6 +13,7 @@ internal sealed partial class InstantSnapshot
 
     private string _pauseSource = "";
     private string _resumedBy = "";
+    private string _resumeDetail = "";
     private bool _migrationCompleted;
 
     private async Task<SnapshotPoint> TakeSnapshotPointAsync(CancellationToken ct)
@@ -70,7 +71,7 @@ internal sealed partial class InstantSnapshot
         }
         var timing = string.Create(CultureInfo.InvariantCulture,
             $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
-            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock)");
+            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock){_resumeDetail}");
         Log.InstantStep(context.Logger, _domain, plan.Name, timing);
         return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
     }
@@ -87,15 +88,20 @@ internal sealed partial class InstantSnapshot
     private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
     {
         var deadline = clock.Elapsed + ResumeTimeout;
-        while (true)
+        var started = clock.Elapsed;
+        for (var polls = 1; ; polls++)
         {
             if (watch.Resumed is not null)
+            {
+                _resumedBy = "QEMU";
                 return watch.Resumed.Value;
+            }
             var status = _qemu.QueryMigrate();
             if (status.Status is "failed" or "cancelled")
                 throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
             if (status.Pages > 0 || status.Status == "completed")
             {
+                var pagesSeen = clock.Elapsed;
                 if (_qemu.QueryRunning())
                 {
                     _resumedBy = "QEMU";
@@ -105,6 +111,9 @@ internal sealed partial class InstantSnapshot
                     dom.Resume();
                     _resumedBy = "the engine";
                 }
+                // Where the wait goes: QEMU's first page (each poll one monitor round trip) or the resume after it.
+                _resumeDetail = string.Create(CultureInfo.InvariantCulture,
+                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms after migrate returned; query-status and resume {(clock.Elapsed - pagesSeen).TotalMilliseconds:0.0} ms");
                 // The event follows within moments; else our own clock stands in.
                 return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
                     ? watch.Resumed!.Value

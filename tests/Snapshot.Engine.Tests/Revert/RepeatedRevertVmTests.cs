@@ -1,0 +1,41 @@
+using System.Runtime.Versioning;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Engine.Tests.Revert;
+
+/// <summary>
+/// Reverting again and again to one snapshot (the three reverts left three revert overlays behind): each
+/// revert brings the counter back, and only the layer the domain runs on is left of the revert layers.
+/// </summary>
+[Collection("vm")]
+[SupportedOSPlatform("linux")]
+public sealed class RepeatedRevertVmTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Three_reverts_to_one_snapshot_leave_only_the_active_revert_layer(string stack)
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-again" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        var dir = guest.Directory;
+        await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
+        Virsh.SnapshotWithMemory(Stack.Named(stack), guest.DomainName, "s1", dir);
+        var seq1 = guest.ReadDiskSequence(guest.DiskPath);
+
+        for (var round = 1; round <= 3; round++)
+        {
+            await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq1 + 3, Timeout);
+            guest.Domain.Suspend();
+            var mark = guest.Mark();
+            await engine.Domain(guest.DomainName).RevertAsync("s1");
+            (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1, $"revert {round} brings back the counter of s1");
+            var active = ExternalRevertVmTests.ActiveDisk(guest);
+            Directory.GetFiles(dir, "*-revert-*").Should().Equal([active], $"after revert {round} only the layer the domain runs on is left");
+        }
+        File.Exists(Path.Combine(dir, "s1.mem")).Should().BeTrue("s1 still needs it");
+        File.Exists(Path.Combine(dir, "s1.qcow2")).Should().BeTrue("s1 names it as its overlay");
+        guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+    }
+}
