@@ -98,6 +98,16 @@ public sealed class SnapshotDomain : ISnapshotDomain
         Write("revert", () => new SnapshotRevert(_engine.Context).RunAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken), cancellationToken);
 
     /// <inheritdoc />
+    public Task<KeptRevert> RevertKeepingCurrentAsync(string? name, string? keptName = null, SnapshotRevertOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Write("revert", () => new SnapshotRevert(_engine.Context).RunKeepingAsync(_domain, name, keptName, options ?? new SnapshotRevertOptions(), cancellationToken),
+            cancellationToken, check: () =>
+            {
+                if (keptName is not null)
+                    CreateRules.CheckName(keptName);
+            });
+
+    /// <inheritdoc />
     public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         return Write("delete", async () =>

@@ -38,6 +38,9 @@ internal sealed record DiskJson(string Name, string? Snapshot, string? Driver, s
 /// <summary>snapshot-info's data.</summary>
 internal sealed record SnapshotInfoJson(SnapshotJson Snapshot, int Children, int Descendants, bool Metadata);
 
+/// <summary>snapshot-revert --keep-current's data: the snapshot reverted to and the one kept of the state left.</summary>
+internal sealed record KeptRevertJson(SnapshotJson Reverted, SnapshotJson Kept);
+
 /// <summary>A name alone (snapshot-current --name, snapshot-parent).</summary>
 internal sealed record NameJson(string Name);
 
@@ -69,6 +72,7 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(SnapshotJson))]
 [JsonSerializable(typeof(List<SnapshotJson>))]
 [JsonSerializable(typeof(SnapshotInfoJson))]
+[JsonSerializable(typeof(KeptRevertJson))]
 [JsonSerializable(typeof(NameJson))]
 [JsonSerializable(typeof(XmlJson))]
 [JsonSerializable(typeof(XPathJson))]

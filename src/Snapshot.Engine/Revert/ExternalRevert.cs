@@ -23,6 +23,9 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         new StepDefinition("discard-descendants", "dropping the descendants' metadata"),
         new StepDefinition("clean-up", "deleting the files no snapshot needs"));
 
+    /// <summary>What the message of a failure past the point of no return says: the domain runs on the snapshot.</summary>
+    public const string DoneNote = "the revert itself is done";
+
     private static readonly TimeSpan RawEventWait = TimeSpan.FromSeconds(10);
 
     private readonly OperationRun _run = context.StartRun(Sequence, dom.Name);
@@ -74,7 +77,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         {
             var overlays = string.Join(", ", _overlays.Select(o => $"{o.Key}: {o.Value}"));
             throw new SnapshotException(ErrorClassifier.Classify(e),
-                $"revert of domain '{_name}' to snapshot '{p.Plan.Snapshot}' failed while {_run.Current.Doing}: {e.Message}; the revert itself is done " +
+                $"revert of domain '{_name}' to snapshot '{p.Plan.Snapshot}' failed while {_run.Current.Doing}: {e.Message}; {DoneNote} " +
                 $"(the domain runs on {overlays}), so nothing was rolled back", e);
         }
         using var current = EngineContext.Lookup(dom, p.Plan.Snapshot);

@@ -34,4 +34,16 @@ internal sealed class SnapshotRevert(EngineContext context)
             await Task.Run(() => snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly), CancellationToken.None).ConfigureAwait(false);
         return EngineContext.Describe(snapshot);
     }
+
+    /// <summary>Reverts after taking a snapshot of the state left (<see cref="KeepCurrentRevert"/>).</summary>
+    public async Task<KeptRevert> RunKeepingAsync(DomainRef domain, string? name, string? keptName, SnapshotRevertOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var dom = context.Resolve(domain);
+        SnapshotInfo info;
+        using (var snapshot = name is null ? EngineContext.CurrentOrThrow(dom) : EngineContext.Lookup(dom, name))
+            info = EngineContext.Describe(snapshot);
+        return await new KeepCurrentRevert(context, domain, dom, info, options).RunAsync(keptName, cancellationToken).ConfigureAwait(false);
+    }
 }

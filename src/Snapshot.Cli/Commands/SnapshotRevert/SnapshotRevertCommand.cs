@@ -33,8 +33,17 @@ internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptio
             DiscardDescendants = ParseResult.GetValue(P.DiscardDescendants),
         };
 
+        var keep = ParseResult.GetResult(P.KeepCurrent) is not null;
+        var keptName = ParseResult.GetValue(P.KeepCurrent);
         using var engine = ctx.Connect();
         var target = engine.DomainFromOperand(domain);
+        if (keep)
+        {
+            var done = await target.RevertKeepingCurrentAsync(name, keptName, options, ct);
+            ctx.WriteJson(new KeptRevertJson(SnapshotJson.From(done.Reverted), SnapshotJson.From(done.Kept)), CliJsonContext.Default.KeptRevertJson);
+            ctx.PrintExtra($"Domain snapshot {done.Kept.Name} created from the current state\nDomain snapshot {done.Reverted.Name} reverted\n");
+            return ExitCodes.Success;
+        }
         var reverted = await (name is null ? target.RevertToCurrentAsync(options, ct) : target.RevertAsync(name, options, ct));
         ctx.WriteJson(SnapshotJson.From(reverted), CliJsonContext.Default.SnapshotJson);
         ctx.PrintExtra($"Domain snapshot {reverted.Name} reverted\n");
