@@ -26,9 +26,9 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     public async Task<KeptRevert> RunAsync(string? keptName, CancellationToken ct)
     {
         var name = keptName ?? DefaultName(DateTimeOffset.UtcNow);
-        var (request, before, savedDefinition) = await _run.Run("preflight", () => Preflight(name), ct).ConfigureAwait(false);
+        var request = await _run.Run("preflight", () => Preflight(name), ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        var kept = await _run.RunAsync("keep-current", () => KeepAsync(request, before, savedDefinition, ct), ct).ConfigureAwait(false);
+        var kept = await _run.RunAsync("keep-current", () => KeepAsync(request, ct), ct).ConfigureAwait(false);
         try
         {
             var reverted = await _run.RunAsync("revert", () => new ExternalRevert(context, dom, target, options).RunAsync(ct), ct).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     // The revert reports a failure after its point of no return as done: the kept snapshot then stays, with it.
     private static bool IsDoneRevert(Exception e) => e is SnapshotException && e.Message.Contains(ExternalRevert.DoneNote, StringComparison.Ordinal);
 
-    private (SnapshotCreateOptions Request, DomainState Before, string SavedDefinition) Preflight(string name)
+    private SnapshotCreateOptions Preflight(string name)
     {
         if (target.Location != SnapshotLocation.External)
         {
@@ -62,8 +62,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         var before = dom.GetState().State;
         var live = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure));
         ExternalRevertPreflight.Check(snapshot.GetXmlDesc(SnapshotXmlFlags.Secure), options, before, live);
-        var savedDefinition = dom.GetXmlDesc(DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
-        return (KeptRequest(name, before, live), before, savedDefinition);
+        return KeptRequest(name, before, live);
     }
 
     private LibvirtDomainSnapshot? FindSnapshot(string name)
@@ -126,29 +125,20 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         }
     }
 
-    private async Task<SnapshotInfo> KeepAsync(SnapshotCreateOptions request, DomainState before, string savedDefinition, CancellationToken ct)
+    private async Task<SnapshotInfo> KeepAsync(SnapshotCreateOptions request, CancellationToken ct)
     {
         var kept = await new SnapshotCreate(context).RunAsync(domain, request, null, ct).ConfigureAwait(false);
-        var overlays = request.Disks.Where(d => d.File is not null).Select(d => d.File!).ToList();
-        _run.Ledger.Record("keep-current", $"took the snapshot '{kept.Name}' of the current state", report =>
+        var overlays = request.Disks.Where(d => d.File is not null).Select(d => Path.GetFullPath(d.File!)).ToList();
+        _run.Ledger.Record("keep-current", $"took the snapshot '{kept.Name}' of the current state", async report =>
         {
-            using (var snapshot = FindSnapshot(kept.Name))
-                snapshot?.Delete(SnapshotDeleteFlags.MetadataOnly);
+            // The engine's own delete: libvirt merges the kept overlays back where it can, and the delete removes the
+            // memory file and the overlays nothing needs any more.
+            await new SnapshotDelete(context).RunAsync(domain, kept.Name, new SnapshotDeleteOptions(), CancellationToken.None).ConfigureAwait(false);
             report.Undone.Add($"the kept snapshot '{kept.Name}' was deleted");
-            if (request.Memory?.File is { } memory)
-                report.DeleteCreatedFile(memory, $"its memory file '{memory}'");
-            if (!RevertEvents.HasProcess(dom.GetState().State) && before == DomainState.Shutoff)
-            {
-                // Shut off, the domain never ran on the new overlays: it is defined on its previous disks again.
-                context.Connection.DefineDomain(savedDefinition).Dispose();
-                foreach (var overlay in overlays)
-                    report.DeleteCreatedFile(overlay, $"its overlay '{overlay}'");
-            }
-            else if (overlays.Count > 0)
-            {
-                report.Left.Add($"the domain runs on the kept snapshot's overlays ({string.Join(", ", overlays)}), which hold its disks' state since");
-            }
-            return Task.CompletedTask;
+            var active = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values.Select(Path.GetFullPath);
+            var runsOn = overlays.Intersect(active, StringComparer.Ordinal).ToList();
+            if (runsOn.Count > 0)
+                report.Left.Add($"the domain runs on the kept snapshot's overlays ({string.Join(", ", runsOn)}), which hold its disks' state since");
         });
         return kept;
     }

@@ -59,6 +59,17 @@ public sealed class KeepCurrentRevertVmTests
         await guest.WaitForSequenceAfterAsync(mark, s => s >= kept + 3, Timeout);
         (await d.ListAsync()).Select(s => s.Name).Should().BeEquivalentTo(["s1", "left", second.Kept.Name]);
 
+        // The revert half failing (a stream QEMU cannot load) after the kept snapshot was taken: neither happens.
+        var memory = Path.Combine(dir, "s1.mem");
+        File.Copy(memory, memory + ".intact");
+        ExternalRevertVmTests.CorruptStream(memory);
+        var failing = () => d.RevertKeepingCurrentAsync("s1", "lost");
+        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("the kept snapshot 'lost' was deleted");
+        File.Move(memory + ".intact", memory, overwrite: true);
+        (await d.ListAsync()).Select(s => s.Name).Should().BeEquivalentTo(["s1", "left", second.Kept.Name]);
+        Directory.GetFiles(dir, "*lost.mem").Should().BeEmpty();
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+
         // Shut off: the disks' state is kept as a disk-only snapshot and comes back as it was.
         guest.Domain.Destroy();
         var onDisk = guest.ReadDiskSequence();
