@@ -155,8 +155,3 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         return new SnapshotException(kind, $"{failure.Message}; the state it left was to be kept as '{name}': {string.Join("; ", outcome)}", failure);
     }
 }
-
-/// <summary>The outcome of a revert that kept the state it left.</summary>
-/// <param name="Reverted">The snapshot reverted to (now current).</param>
-/// <param name="Kept">The snapshot of the state left, to revert to later.</param>
-public sealed record KeptRevert(SnapshotInfo Reverted, SnapshotInfo Kept);
