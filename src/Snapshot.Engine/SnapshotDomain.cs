@@ -51,8 +51,11 @@ public sealed class SnapshotDomain : ISnapshotDomain
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.Reader.GetInfo(_domain, name), cancellationToken);
+    public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        _engine.ThrowIfDisposed();
+        return EngineBoundary.RunAsync(() => Task.Run(() => _engine.Reader.GetInfoAsync(_domain, name, cancellationToken), cancellationToken).WaitAsync(cancellationToken));
+    }
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> GetCurrentAsync(CancellationToken cancellationToken = default) =>

@@ -146,12 +146,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     private async Task<Exception> RollBackAsync(string name, Exception failure)
     {
         var report = await _run.Ledger.RollBackAsync().ConfigureAwait(false);
-        var outcome = new List<string>(report.Undone);
-        if (report.Failure is { } f)
-            outcome.Add($"deleting the kept snapshot failed too ({f.Error.Message}); check it with virt-snap snapshot-list");
-        if (report.Left.Count > 0)
-            outcome.Add("left: " + string.Join(", ", report.Left));
         var kind = failure is SnapshotException s ? s.Kind : ErrorClassifier.Classify(failure);
-        return new SnapshotException(kind, $"{failure.Message}; the state it left was to be kept as '{name}': {string.Join("; ", outcome)}", failure);
+        return new SnapshotException(kind, $"{failure.Message}; the state it left was to be kept as '{name}': {report.Outcome("check it with virt-snap snapshot-list")}", failure);
     }
 }

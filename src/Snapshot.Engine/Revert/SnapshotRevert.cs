@@ -18,6 +18,8 @@ internal sealed class SnapshotRevert(EngineContext context)
         if (info.Location == SnapshotLocation.External)
             return await new ExternalRevert(context, dom, info, options).RunAsync(cancellationToken).ConfigureAwait(false);
 
+        if (options.BranchTip)
+            throw new SnapshotException(SnapshotErrorKind.NotSupported, $"snapshot '{info.Name}' is internal: it has no branch tip to revert to (external snapshots only)");
         var flags = options.Target switch
         {
             RevertTarget.Running => SnapshotRevertFlags.Running,

@@ -169,7 +169,7 @@ public sealed class ExternalRevertVmTests
         return guest.Mark();
     }
 
-    private static string ActiveDisk(TestGuest.TestGuest guest)
+    internal static string ActiveDisk(TestGuest.TestGuest guest)
     {
         var xml = XElement.Parse(guest.Domain.GetXmlDesc());
         return (string)xml.Element("devices")!.Elements("disk").First().Element("source")!.Attribute("file")!;

@@ -25,6 +25,16 @@ internal static class SnapshotRevertCommandParser
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public static readonly Option<bool> BranchTip = new("--branch-tip")
+    {
+        Description = "revert to the latest disk state of the snapshot's branch instead of its own instant (virt-snap)",
+    };
+
+    public static readonly Option<bool> DiscardCurrent = new("--discard-current")
+    {
+        Description = "delete the revert layer the domain leaves instead of keeping it as a branch tip (virt-snap)",
+    };
+
     public static readonly Operands Operands = new([Domain, SnapshotName]);
 
     public static Command GetCommand(GlobalOptions globals)
@@ -38,6 +48,8 @@ internal static class SnapshotRevertCommandParser
         command.Options.Add(ResetNvram);
         command.Options.Add(DiscardDescendants);
         command.Options.Add(KeepCurrent);
+        command.Options.Add(BranchTip);
+        command.Options.Add(DiscardCurrent);
         command.SetAction((parseResult, ct) => new SnapshotRevertCommand(parseResult, globals).ExecuteAsync(ct));
         return command;
     }
