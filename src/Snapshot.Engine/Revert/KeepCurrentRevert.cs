@@ -26,7 +26,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     public async Task<KeptRevert> RunAsync(string? keptName, CancellationToken ct)
     {
         var name = keptName ?? DefaultName(DateTimeOffset.UtcNow);
-        var request = await _run.Run("preflight", () => Preflight(name), ct).ConfigureAwait(false);
+        var request = await _run.RunAsync("preflight", () => PreflightAsync(name, ct), ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var kept = await _run.RunAsync("keep-current", () => KeepAsync(request, ct), ct).ConfigureAwait(false);
         try
@@ -44,7 +44,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     // The revert reports a failure after its point of no return as done: the kept snapshot then stays, with it.
     private static bool IsDoneRevert(Exception e) => e is SnapshotException && e.Message.Contains(ExternalRevert.DoneNote, StringComparison.Ordinal);
 
-    private SnapshotCreateOptions Preflight(string name)
+    private async Task<SnapshotCreateOptions> PreflightAsync(string name, CancellationToken ct)
     {
         if (target.Location != SnapshotLocation.External)
         {
@@ -61,7 +61,10 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         using var snapshot = EngineContext.Lookup(dom, target.Name);
         var before = dom.GetState().State;
         var live = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure));
-        ExternalRevertPreflight.Check(snapshot.GetXmlDesc(SnapshotXmlFlags.Secure), options, before, live);
+        var snapshotXml = snapshot.GetXmlDesc(SnapshotXmlFlags.Secure);
+        var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live);
+        if (options.BranchTip)
+            await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, ct).ConfigureAwait(false);
         return KeptRequest(name, before, live);
     }
 
