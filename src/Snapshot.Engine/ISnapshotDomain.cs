@@ -120,6 +120,21 @@ public interface ISnapshotDomain
     /// <exception cref="OperationCanceledException">Cancelled (and rolled back).</exception>
     Task<SnapshotInfo> RevertToCurrentAsync(SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes a snapshot of the current state (instant with memory when the domain runs, with memory when it is paused,
+    /// disk-only when it is shut off), then reverts to an external snapshot, as one operation: the revert's checks run
+    /// first, and a revert that fails deletes the kept snapshot again. Reverting to the kept snapshot later brings the
+    /// state that was left back.
+    /// </summary>
+    /// <param name="name">The external snapshot to revert to; null: the current snapshot.</param>
+    /// <param name="keptName">The kept snapshot's name; null: <c>pre-revert-&lt;UTC time&gt;</c>, e.g. <c>pre-revert-20261201T123456Z</c>.</param>
+    /// <param name="options">As for <see cref="RevertAsync"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="RevertAsync"/>.</param>
+    /// <returns>The snapshot reverted to and the kept one.</returns>
+    /// <exception cref="SnapshotException">As for <see cref="RevertAsync"/>; an internal snapshot: <see cref="SnapshotErrorKind.NotSupported"/>; the kept name taken: <see cref="SnapshotErrorKind.AlreadyExists"/>.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (and rolled back).</exception>
+    Task<KeptRevert> RevertKeepingCurrentAsync(string? name, string? keptName = null, SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a snapshot, its children too, or only its children, with the files only they use.</summary>
     /// <param name="name">The snapshot's name.</param>
     /// <param name="options">The mode and MetadataOnly; null: this snapshot, children re-parented.</param>

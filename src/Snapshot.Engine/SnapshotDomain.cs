@@ -51,8 +51,11 @@ public sealed class SnapshotDomain : ISnapshotDomain
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(() => _engine.Reader.GetInfo(_domain, name), cancellationToken);
+    public Task<SnapshotDetails> GetDetailsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        _engine.ThrowIfDisposed();
+        return EngineBoundary.RunAsync(() => Task.Run(() => _engine.Reader.GetInfoAsync(_domain, name, cancellationToken), cancellationToken).WaitAsync(cancellationToken));
+    }
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> GetCurrentAsync(CancellationToken cancellationToken = default) =>
@@ -96,6 +99,16 @@ public sealed class SnapshotDomain : ISnapshotDomain
     /// <inheritdoc />
     public Task<SnapshotInfo> RevertToCurrentAsync(SnapshotRevertOptions? options = null, CancellationToken cancellationToken = default) =>
         Write("revert", () => new SnapshotRevert(_engine.Context).RunAsync(_domain, null, options ?? new SnapshotRevertOptions(), cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<KeptRevert> RevertKeepingCurrentAsync(string? name, string? keptName = null, SnapshotRevertOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Write("revert", () => new SnapshotRevert(_engine.Context).RunKeepingAsync(_domain, name, keptName, options ?? new SnapshotRevertOptions(), cancellationToken),
+            cancellationToken, check: () =>
+            {
+                if (keptName is not null)
+                    CreateRules.CheckName(keptName);
+            });
 
     /// <inheritdoc />
     public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default)

@@ -68,4 +68,11 @@ public sealed record SnapshotInfo
 /// <param name="Children">Its direct children.</param>
 /// <param name="Descendants">All its descendants.</param>
 /// <param name="HasMetadata">Whether libvirt holds metadata for it.</param>
-public sealed record SnapshotDetails(SnapshotInfo Snapshot, int Children, int Descendants, bool HasMetadata);
+public sealed record SnapshotDetails(SnapshotInfo Snapshot, int Children, int Descendants, bool HasMetadata)
+{
+    /// <summary>
+    /// Whether the latest disk state of the snapshot's branch still exists (what <see cref="SnapshotRevertOptions.BranchTip"/>
+    /// reverts to); null for an internal snapshot or one whose frozen images are not there.
+    /// </summary>
+    public bool? HasBranchTip { get; init; }
+}

@@ -47,7 +47,7 @@ public sealed class GuestCliTests
             var ours = VirtSnap.Run(["-c", uri, .. view]);
             var theirs = Virsh.On(on, ["-c", uri, .. view]);
             theirs.ExitCode.Should().Be(0, theirs.Err);
-            ours.Should().Be(theirs, $"virt-snap {string.Join(' ', view)} prints what virsh prints");
+            ours.Should().Be(theirs.AsVirtSnap(view), $"virt-snap {string.Join(' ', view)} prints what virsh prints (and its branch tip line)");
         }
         Virsh.On(on, "-c", uri, "snapshot-info", d, "disk-only").Out.Should().Contain("Location:       external");
 
@@ -167,6 +167,17 @@ public sealed class GuestCliTests
         await guest.WaitForSequenceAfterAsync(mark, _ => true, Wait);
         guest.InconsistentLinesAfter(mark).Should().BeEmpty();
         Virsh.On(on, "-c", uri, "snapshot-current", d, "--name").Out.Should().Be("by-virsh\n");
+
+        // --keep-current: the state left becomes a snapshot (text: its line first; JSON: both snapshots).
+        Ok(VirtSnap.Run("-c", uri, "snapshot-revert", d, "by-virsh", "--keep-current=cli-kept"))
+            .Should().Be("Domain snapshot cli-kept created from the current state\nDomain snapshot by-virsh reverted\n\n");
+        using var json = System.Text.Json.JsonDocument.Parse(Ok(VirtSnap.Run("-c", uri, "--json", "snapshot-revert", d, "cli-kept", "--keep-current")));
+        var data = json.RootElement.GetProperty("data");
+        data.GetProperty("reverted").GetProperty("name").GetString().Should().Be("cli-kept");
+        data.GetProperty("reverted").GetProperty("current").GetBoolean().Should().BeTrue();
+        data.GetProperty("kept").GetProperty("name").GetString().Should().MatchRegex("^pre-revert-[0-9]{8}T[0-9]{6}Z$");
+        data.GetProperty("kept").GetProperty("memoryFile").GetString().Should().NotBeNull();
+        Virsh.On(on, "-c", uri, "snapshot-list", d, "--name").Out.Should().Contain("cli-kept\n").And.Contain("pre-revert-");
     }
 
     // The old guest, paused before the mark, prints nothing after it: every sequence number after the

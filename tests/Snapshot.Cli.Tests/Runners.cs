@@ -66,6 +66,19 @@ public static class Virsh
         return new CommandOutput(code, output, error);
     }
 
+    /// <summary>
+    /// What virt-snap prints for virsh's <paramref name="view"/>: the same, but snapshot-info of an external snapshot
+    /// whose images exist adds virt-snap's own line after virsh's (<c>Branch tip:</c>, before the closing blank line).
+    /// </summary>
+    public static CommandOutput AsVirtSnap(this CommandOutput virsh, string[] view, string branchTip = "yes")
+    {
+        ArgumentNullException.ThrowIfNull(virsh);
+        ArgumentNullException.ThrowIfNull(view);
+        return view.Length > 0 && view[0] == "snapshot-info" && virsh.Out.Contains("Location:       external\n", StringComparison.Ordinal)
+            ? virsh with { Out = virsh.Out.Insert(virsh.Out.Length - 1, $"Branch tip:     {branchTip}\n") }
+            : virsh;
+    }
+
     public static CommandOutput Run(params string[] args)
     {
         var start = new ProcessStartInfo("virsh")

@@ -9,6 +9,7 @@ public sealed partial class StepTableDocTests
     {
         { "### Steps", InstantSnapshot.Sequence.Operation },
         { "## The external revert sequence", ExternalRevert.Sequence.Operation },
+        { "## The keep-current revert sequence", KeepCurrentRevert.Sequence.Operation },
         { "## The delete sequence", SnapshotDelete.Sequence.Operation },
     };
 
@@ -16,7 +17,7 @@ public sealed partial class StepTableDocTests
     [MemberData(nameof(Sections))]
     public void The_table_lists_the_operations_steps_in_order(string heading, string operation)
     {
-        var sequence = new[] { InstantSnapshot.Sequence, ExternalRevert.Sequence, SnapshotDelete.Sequence }.Single(s => s.Operation == operation);
+        var sequence = new[] { InstantSnapshot.Sequence, ExternalRevert.Sequence, KeepCurrentRevert.Sequence, SnapshotDelete.Sequence }.Single(s => s.Operation == operation);
         var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "architecture.md"));
         var start = doc.IndexOf(heading + "\n", StringComparison.Ordinal);
         start.Should().BeGreaterThan(0, $"docs/architecture.md has a section '{heading}'");

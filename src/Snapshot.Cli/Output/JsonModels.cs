@@ -36,7 +36,10 @@ internal sealed record SnapshotJson(
 internal sealed record DiskJson(string Name, string? Snapshot, string? Driver, string? File);
 
 /// <summary>snapshot-info's data.</summary>
-internal sealed record SnapshotInfoJson(SnapshotJson Snapshot, int Children, int Descendants, bool Metadata);
+internal sealed record SnapshotInfoJson(SnapshotJson Snapshot, int Children, int Descendants, bool Metadata, bool? BranchTip);
+
+/// <summary>snapshot-revert --keep-current's data: the snapshot reverted to and the one kept of the state left.</summary>
+internal sealed record KeptRevertJson(SnapshotJson Reverted, SnapshotJson Kept);
 
 /// <summary>A name alone (snapshot-current --name, snapshot-parent).</summary>
 internal sealed record NameJson(string Name);
@@ -69,6 +72,7 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(SnapshotJson))]
 [JsonSerializable(typeof(List<SnapshotJson>))]
 [JsonSerializable(typeof(SnapshotInfoJson))]
+[JsonSerializable(typeof(KeptRevertJson))]
 [JsonSerializable(typeof(NameJson))]
 [JsonSerializable(typeof(XmlJson))]
 [JsonSerializable(typeof(XPathJson))]

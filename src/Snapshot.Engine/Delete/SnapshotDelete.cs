@@ -82,6 +82,8 @@ internal sealed class SnapshotDelete(EngineContext context)
         if (metadataOnly)
             flags |= SnapshotDeleteFlags.MetadataOnly;
         Log.Deleting(context.Logger, info.Name, dom.Name, flags);
+        // Read before the record goes: the snapshot's branches (its revert layers) are deleted with it.
+        var xml = !metadataOnly && mode == SnapshotDeleteMode.Snapshot && info.Location == SnapshotLocation.External ? snapshot.GetXmlDesc() : null;
         await run.RunAsync("delete-snapshot", async () =>
         {
             try
@@ -105,7 +107,7 @@ internal sealed class SnapshotDelete(EngineContext context)
         if (!metadataOnly && mode == SnapshotDeleteMode.Snapshot)
         {
             await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
-            await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
+            await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info, xml), cancellationToken, info.Name).ConfigureAwait(false);
         }
     }
 
@@ -114,9 +116,11 @@ internal sealed class SnapshotDelete(EngineContext context)
     // so the overlay its creation made stays behind, needed by nothing. It goes when no remaining snapshot
     // names it or has it in a backing chain and the domain's own chain does not run through it; when a chain
     // cannot be read, it stays.
-    private async Task RemoveOverlaysIfUnusedAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted)
+    private async Task RemoveOverlaysIfUnusedAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted, string? xml)
     {
         var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && File.Exists(d.File)).Select(d => d.File!).ToList();
+        if (xml is not null)
+            overlays.AddRange(await BranchTips.LayersAsync(xml, CancellationToken.None).ConfigureAwait(false));
         if (overlays.Count == 0)
             return;
         List<SnapshotFiles> remaining;

@@ -21,7 +21,7 @@ internal static partial class OverlayImages
     {
         exists ??= File.Exists;
         var directory = Path.GetDirectoryName(Path.GetFullPath(frozen)) ?? "/";
-        var stem = StripRevertSuffix(Path.GetFileNameWithoutExtension(frozen));
+        var stem = Stem(frozen);
         var safe = Sanitize(snapshot);
         for (var n = 1; ; n++)
         {
@@ -42,6 +42,9 @@ internal static partial class OverlayImages
             result = result[..64];
         return result.Length == 0 ? "snapshot" : result;
     }
+
+    /// <summary>The name new files beside <paramref name="image"/> start with: its file name without extension or revert suffix.</summary>
+    public static string Stem(string image) => StripRevertSuffix(Path.GetFileNameWithoutExtension(image));
 
     /// <summary>Whether <paramref name="path"/> is named like an overlay an earlier revert made.</summary>
     public static bool IsRevertLayer(string path) => RevertLayerName().IsMatch(Path.GetFileName(path));

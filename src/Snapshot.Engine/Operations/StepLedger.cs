@@ -26,6 +26,17 @@ internal sealed class RollbackReport
 
     /// <summary>The undo that threw (its step) and why; the rollback stopped there.</summary>
     public (string Step, Exception Error)? Failure { get; set; }
+
+    /// <summary>The message's parts: what was undone, the undo that failed (and <paramref name="check"/>: how to look), what was left.</summary>
+    public string Outcome(string check)
+    {
+        var outcome = new List<string>(Undone);
+        if (Failure is { } f)
+            outcome.Add($"rolling back failed too ({f.Error.Message}); {check}");
+        if (Left.Count > 0)
+            outcome.Add("left: " + string.Join(", ", Left));
+        return string.Join("; ", outcome);
+    }
 }
 
 /// <summary>One thing a step did: its step, what it did (in words), and how to undo it (null: it cannot be undone).</summary>

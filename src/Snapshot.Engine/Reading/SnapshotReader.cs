@@ -61,15 +61,23 @@ internal sealed class SnapshotReader(EngineContext context)
     }
 
     /// <summary>A snapshot with the counts <c>snapshot-info</c> shows.</summary>
-    public SnapshotDetails GetInfo(DomainRef domain, string name)
+    public async Task<SnapshotDetails> GetInfoAsync(DomainRef domain, string name, CancellationToken cancellationToken)
     {
-        using var dom = context.Resolve(domain);
-        using var snapshot = EngineContext.Lookup(dom, name);
-        return new SnapshotDetails(
-            EngineContext.Describe(snapshot),
-            snapshot.ChildCount(),
-            snapshot.ChildCount(SnapshotListFlags.Descendants),
-            snapshot.HasMetadata);
+        SnapshotDetails details;
+        string xml;
+        using (var dom = context.Resolve(domain))
+        using (var snapshot = EngineContext.Lookup(dom, name))
+        {
+            details = new SnapshotDetails(
+                EngineContext.Describe(snapshot),
+                snapshot.ChildCount(),
+                snapshot.ChildCount(SnapshotListFlags.Descendants),
+                snapshot.HasMetadata);
+            xml = snapshot.GetXmlDesc();
+        }
+        if (details.Snapshot.Location != SnapshotLocation.External)
+            return details;
+        return details with { HasBranchTip = await BranchTips.ExistsAsync(xml, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>One snapshot.</summary>

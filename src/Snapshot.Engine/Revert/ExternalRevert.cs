@@ -23,6 +23,9 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         new StepDefinition("discard-descendants", "dropping the descendants' metadata"),
         new StepDefinition("clean-up", "deleting the files no snapshot needs"));
 
+    /// <summary>What the message of a failure past the point of no return says: the domain runs on the snapshot.</summary>
+    public const string DoneNote = "the revert itself is done";
+
     private static readonly TimeSpan RawEventWait = TimeSpan.FromSeconds(10);
 
     private readonly OperationRun _run = context.StartRun(Sequence, dom.Name);
@@ -34,7 +37,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
     public async Task<SnapshotInfo> RunAsync(CancellationToken ct)
     {
         using var snapshot = EngineContext.Lookup(dom, info.Name);
-        var p = await _run.Run("preflight", () => Preflight(snapshot), ct).ConfigureAwait(false);
+        var p = await _run.RunAsync("preflight", () => PreflightAsync(snapshot, ct), ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         Log.RevertingExternal(context.Logger, _name, p.Plan.Snapshot, p.Plan.Start, p.Plan.TargetState);
         Task<HashSet<string>?>? needed = null;
@@ -67,14 +70,14 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
                     p.Snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly | SnapshotDeleteFlags.MetadataOnly);
             }, CancellationToken.None).ConfigureAwait(false);
             var neededNow = needed is null ? null : await needed.ConfigureAwait(false);
-            await _run.RunAsync("clean-up", () => RevertCleanup.CleanUpAfterRevertAsync(context.Logger, dom, p.Descendants, p.Abandoned, _overlays.Values,
+            await _run.RunAsync("clean-up", () => RevertCleanup.CleanUpAfterRevertAsync(context.Logger, dom, p.Descendants, p.DescendantLayers, p.Abandoned, options.DiscardCurrent, _overlays.Values,
                 neededNow, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             var overlays = string.Join(", ", _overlays.Select(o => $"{o.Key}: {o.Value}"));
             throw new SnapshotException(ErrorClassifier.Classify(e),
-                $"revert of domain '{_name}' to snapshot '{p.Plan.Snapshot}' failed while {_run.Current.Doing}: {e.Message}; the revert itself is done " +
+                $"revert of domain '{_name}' to snapshot '{p.Plan.Snapshot}' failed while {_run.Current.Doing}: {e.Message}; {DoneNote} " +
                 $"(the domain runs on {overlays}), so nothing was rolled back", e);
         }
         using var current = EngineContext.Lookup(dom, p.Plan.Snapshot);
@@ -83,18 +86,21 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
 
     /// <summary>What the preflight read and decided.</summary>
     private sealed record Prepared(LibvirtDomainSnapshot Snapshot, string SnapshotXml, DomainState Before, string SavedDefinition,
-        ExternalRevertPlan Plan, List<string> Abandoned, List<SnapshotFiles> Descendants);
+        ExternalRevertPlan Plan, List<string> Abandoned, List<SnapshotFiles> Descendants, HashSet<string> DescendantLayers);
 
-    private Prepared Preflight(LibvirtDomainSnapshot snapshot)
+    private async Task<Prepared> PreflightAsync(LibvirtDomainSnapshot snapshot, CancellationToken ct)
     {
         var snapshotXml = snapshot.GetXmlDesc(SnapshotXmlFlags.Secure);
         var before = dom.GetState().State;
         var live = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure));
         var savedDefinition = dom.GetXmlDesc(DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
         var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live);
+        if (options.BranchTip)
+            plan = plan with { Disks = await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, ct).ConfigureAwait(false) };
         var abandoned = RevertDefinition.DiskSources(live).Values.ToList();
         var descendants = options.DiscardDescendants ? RevertCleanup.DescendantFiles(snapshot) : [];
-        return new Prepared(snapshot, snapshotXml, before, savedDefinition, plan, abandoned, descendants);
+        var descendantLayers = options.DiscardDescendants ? await RevertCleanup.DescendantBranchLayersAsync(snapshot, ct).ConfigureAwait(false) : [];
+        return new Prepared(snapshot, snapshotXml, before, savedDefinition, plan, abandoned, descendants, descendantLayers);
     }
 
     private async Task StopAsync(DomainState before)
@@ -201,11 +207,6 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             return new SnapshotException(kind, what, failure);
         Log.RevertRollingBack(context.Logger, _name, plan.Snapshot, failure);
         var report = await _run.Ledger.RollBackAsync().ConfigureAwait(false);
-        var outcome = new List<string>(report.Undone);
-        if (report.Failure is { } f)
-            outcome.Add($"rolling back failed too ({f.Error.Message}); check it with virsh dominfo and virsh dumpxml");
-        if (report.Left.Count > 0)
-            outcome.Add("left: " + string.Join(", ", report.Left));
-        return new SnapshotException(kind, $"{what}; {string.Join("; ", outcome)}", failure);
+        return new SnapshotException(kind, $"{what}; {report.Outcome("check it with virsh dominfo and virsh dumpxml")}", failure);
     }
 }

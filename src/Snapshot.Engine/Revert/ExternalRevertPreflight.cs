@@ -25,7 +25,7 @@ internal static class ExternalRevertPreflight
         var memory = root.Element("memory");
         var hasMemory = (string?)memory?.Attribute("snapshot") == "external" && state is "running" or "paused";
 
-        var (start, target) = Decide(name, state, hasMemory, options);
+        var (start, target) = options.BranchTip ? DecideBranchTip(name, options) : Decide(name, state, hasMemory, options);
         var disks = FrozenDisks(name, root, definition);
 
         if (start == RevertStart.Restore)
@@ -83,6 +83,18 @@ internal static class ExternalRevertPreflight
             default:
                 throw new SnapshotException(SnapshotErrorKind.NotSupported, $"snapshot '{name}' is in state '{state}', which cannot be reverted to");
         }
+    }
+
+    // The branch tip is a disk state only: defined and left shut off, or booted afresh with Force.
+    private static (RevertStart Start, DomainState Target) DecideBranchTip(string name, SnapshotRevertOptions options)
+    {
+        if (options.Target == RevertTarget.AsSnapshot)
+            return (RevertStart.DefineOnly, DomainState.Shutoff);
+        var wanted = options.Target == RevertTarget.Running ? DomainState.Running : DomainState.Paused;
+        if (!options.Force)
+            throw SnapshotException.Naming(SnapshotErrorKind.BadInput,
+                $"the branch tip of snapshot '{name}' holds no memory: to boot the guest fresh from its latest disks {(wanted == DomainState.Running ? "running" : "paused")}, pass {OptionName.Force}");
+        return (RevertStart.FreshBoot, wanted);
     }
 
     /// <summary>

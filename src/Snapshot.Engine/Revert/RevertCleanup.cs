@@ -84,6 +84,18 @@ internal static partial class RevertCleanup
         return descendants.Select(d => FilesOf(d.GetXmlDesc())).ToList();
     }
 
+    /// <summary>The layers of the descendants' branches (their overlays and revert layers): discarded with them.</summary>
+    public static async Task<HashSet<string>> DescendantBranchLayersAsync(LibvirtDomainSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        List<string> xmls;
+        using (var descendants = OwnedHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants)))
+            xmls = descendants.Select(d => d.GetXmlDesc()).ToList();
+        var layers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var xml in xmls)
+            layers.UnionWith(await BranchTips.LayersAsync(xml, cancellationToken).ConfigureAwait(false));
+        return layers;
+    }
+
     private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
     {
         List<SnapshotFiles> remainingFiles;
@@ -108,10 +120,12 @@ internal static partial class RevertCleanup
             }
         }, CancellationToken.None);
 
-    // Deletes the files only discarded descendants used, and the layer the domain ran on before when it
-    // was a revert layer nothing names; keeps (and reports) any other abandoned layer. docs/revert.md.
-    public static async Task CleanUpAfterRevertAsync(ILogger logger, LibvirtDomain dom, List<SnapshotFiles> discarded, List<string> abandoned,
-        IEnumerable<string> newOverlays, HashSet<string>? neededBefore, CancellationToken cancellationToken)
+    // Deletes the files only discarded descendants used (their branches' layers with them), and the layer the domain
+    // ran on before when it was a revert layer nothing needs and the user discards it (or it was a discarded
+    // descendant's); keeps any other abandoned layer: a revert layer holds a branch tip, a file virt-snap did not
+    // create is the user's. docs/revert.md.
+    public static async Task CleanUpAfterRevertAsync(ILogger logger, LibvirtDomain dom, List<SnapshotFiles> discarded, IReadOnlyCollection<string> discardedLayers,
+        List<string> abandoned, bool discardCurrent, IEnumerable<string> newOverlays, HashSet<string>? neededBefore, CancellationToken cancellationToken)
     {
         var needed = neededBefore ?? await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
         var unknownChain = needed.Contains(UnknownChain);
@@ -127,11 +141,17 @@ internal static partial class RevertCleanup
                 candidates.AddRange(files.Frozen.Where(OverlayImages.IsRevertLayer));
             }
         }
+        if (!unknownChain)
+            candidates.AddRange(discardedLayers);
         foreach (var layer in abandoned)
         {
-            if (!unknownChain && OverlayImages.IsRevertLayer(layer))
+            var full = Path.GetFullPath(layer);
+            var revertLayer = OverlayImages.IsRevertLayer(layer);
+            if (!unknownChain && revertLayer && (discardCurrent || discardedLayers.Contains(full)))
                 candidates.Add(layer);
-            else if (!needed.Contains(Path.GetFullPath(layer)))
+            else if (revertLayer && !needed.Contains(full))
+                BranchTipKept(logger, layer, dom.Name);
+            else if (!needed.Contains(full))
                 AbandonedLayerKept(logger, layer, dom.Name);
         }
         foreach (var file in Deletable(candidates, needed))
@@ -152,6 +172,9 @@ internal static partial class RevertCleanup
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {File}, which only discarded snapshots or an abandoned revert layer used")]
     private static partial void RevertFileDeleted(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kept {File}, the layer {Domain} ran on before the revert: it holds a branch tip (discard it with DiscardCurrent)")]
+    private static partial void BranchTipKept(ILogger logger, string file, string domain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kept {File}, the layer {Domain} ran on before the revert: no snapshot names it and virt-snap did not create it")]
     private static partial void AbandonedLayerKept(ILogger logger, string file, string domain);

@@ -18,6 +18,8 @@ internal sealed class SnapshotRevert(EngineContext context)
         if (info.Location == SnapshotLocation.External)
             return await new ExternalRevert(context, dom, info, options).RunAsync(cancellationToken).ConfigureAwait(false);
 
+        if (options.BranchTip)
+            throw new SnapshotException(SnapshotErrorKind.NotSupported, $"snapshot '{info.Name}' is internal: it has no branch tip to revert to (external snapshots only)");
         var flags = options.Target switch
         {
             RevertTarget.Running => SnapshotRevertFlags.Running,
@@ -33,5 +35,17 @@ internal sealed class SnapshotRevert(EngineContext context)
         if (options.DiscardDescendants && snapshot.ChildCount() > 0)
             await Task.Run(() => snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly), CancellationToken.None).ConfigureAwait(false);
         return EngineContext.Describe(snapshot);
+    }
+
+    /// <summary>Reverts after taking a snapshot of the state left (<see cref="KeepCurrentRevert"/>).</summary>
+    public async Task<KeptRevert> RunKeepingAsync(DomainRef domain, string? name, string? keptName, SnapshotRevertOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var dom = context.Resolve(domain);
+        SnapshotInfo info;
+        using (var snapshot = name is null ? EngineContext.CurrentOrThrow(dom) : EngineContext.Lookup(dom, name))
+            info = EngineContext.Describe(snapshot);
+        return await new KeepCurrentRevert(context, domain, dom, info, options).RunAsync(keptName, cancellationToken).ConfigureAwait(false);
     }
 }

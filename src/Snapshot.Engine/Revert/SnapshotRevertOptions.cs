@@ -32,4 +32,18 @@ public sealed record SnapshotRevertOptions
 
     /// <summary>Delete the snapshot's descendants and the files only they use.</summary>
     public bool DiscardDescendants { get; init; }
+
+    /// <summary>
+    /// Revert to the latest disk state of the snapshot's branch (the layer the domain ran on after it, if it still
+    /// exists) instead of the snapshot's own instant: defined shut off, or booted afresh with <see cref="Force"/> and
+    /// <see cref="RevertTarget.Running"/>/<see cref="RevertTarget.Paused"/> (no memory is kept for that point).
+    /// External snapshots only.
+    /// </summary>
+    public bool BranchTip { get; init; }
+
+    /// <summary>
+    /// Discard the state being left: the layer the domain ran on, when it is a revert layer virt-snap made and
+    /// nothing needs, is deleted. Without it such a layer is kept: it holds a branch tip (<see cref="BranchTip"/>).
+    /// </summary>
+    public bool DiscardCurrent { get; init; }
 }

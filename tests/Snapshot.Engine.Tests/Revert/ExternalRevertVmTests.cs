@@ -181,7 +181,7 @@ public sealed class ExternalRevertVmTests
         stream.Write(bytes);
     }
 
-    private static void CorruptStream(string path)
+    internal static void CorruptStream(string path)
     {
         var header = SaveImageHeader.Read(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);

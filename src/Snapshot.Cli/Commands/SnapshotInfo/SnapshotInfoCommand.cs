@@ -22,7 +22,7 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         var details = await engine.DomainFromOperand(domain).GetDetailsAsync(name, ct);
         var s = details.Snapshot;
 
-        ctx.WriteJson(new SnapshotInfoJson(SnapshotJson.From(s), details.Children, details.Descendants, details.HasMetadata), CliJsonContext.Default.SnapshotInfoJson);
+        ctx.WriteJson(new SnapshotInfoJson(SnapshotJson.From(s), details.Children, details.Descendants, details.HasMetadata, details.HasBranchTip), CliJsonContext.Default.SnapshotInfoJson);
 
         var sb = new StringBuilder();
         Line(sb, "Name:", s.Name);
@@ -34,6 +34,9 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         Line(sb, "Children:", details.Children.ToString(CultureInfo.InvariantCulture));
         Line(sb, "Descendants:", details.Descendants.ToString(CultureInfo.InvariantCulture));
         Line(sb, "Metadata:", VirshFormat.YesNo(details.HasMetadata));
+        // virt-snap's own line, after virsh's: the second revert point of an external snapshot (snapshot-revert --branch-tip).
+        if (details.HasBranchTip is { } tip)
+            Line(sb, "Branch tip:", VirshFormat.YesNo(tip));
         ctx.Print(sb.ToString());
         return ExitCodes.Success;
     }

@@ -31,13 +31,30 @@ internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptio
             Force = ParseResult.GetValue(P.Force),
             ResetNvram = ParseResult.GetValue(P.ResetNvram),
             DiscardDescendants = ParseResult.GetValue(P.DiscardDescendants),
+            BranchTip = ParseResult.GetValue(P.BranchTip),
+            DiscardCurrent = ParseResult.GetValue(P.DiscardCurrent),
         };
 
+        var keep = ParseResult.GetResult(P.KeepCurrent) is not null;
+        var keptName = ParseResult.GetValue(P.KeepCurrent);
         using var engine = ctx.Connect();
         var target = engine.DomainFromOperand(domain);
+        if (keep)
+        {
+            var done = await target.RevertKeepingCurrentAsync(name, keptName, options, ct);
+            ctx.WriteJson(new KeptRevertJson(SnapshotJson.From(done.Reverted), SnapshotJson.From(done.Kept)), CliJsonContext.Default.KeptRevertJson);
+            ctx.PrintExtra($"Domain snapshot {done.Kept.Name} created from the current state\n{Reverted(done.Reverted.Name, options)}");
+            return ExitCodes.Success;
+        }
         var reverted = await (name is null ? target.RevertToCurrentAsync(options, ct) : target.RevertAsync(name, options, ct));
         ctx.WriteJson(SnapshotJson.From(reverted), CliJsonContext.Default.SnapshotJson);
-        ctx.PrintExtra($"Domain snapshot {reverted.Name} reverted\n");
+        ctx.PrintExtra(Reverted(reverted.Name, options));
         return ExitCodes.Success;
     }
+
+    private static string Reverted(string name, SnapshotRevertOptions options) => !options.BranchTip
+        ? $"Domain snapshot {name} reverted\n"
+        : options.Target == RevertTarget.AsSnapshot
+            ? $"Domain snapshot {name} reverted to its branch tip (shut off)\n"
+            : $"Domain snapshot {name} reverted to its branch tip, booted afresh: there is no memory for that point\n";
 }

@@ -18,6 +18,23 @@ internal static class SnapshotRevertCommandParser
         Description = "delete the snapshot's descendants and the files only they use (virt-snap)",
     };
 
+    public static readonly Option<string?> KeepCurrent = new("--keep-current")
+    {
+        Description = "first take a snapshot of the current state, named NEWNAME or pre-revert-<UTC time> (virt-snap)",
+        HelpName = "NEWNAME",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static readonly Option<bool> BranchTip = new("--branch-tip")
+    {
+        Description = "revert to the latest disk state of the snapshot's branch instead of its own instant (virt-snap)",
+    };
+
+    public static readonly Option<bool> DiscardCurrent = new("--discard-current")
+    {
+        Description = "delete the revert layer the domain leaves instead of keeping it as a branch tip (virt-snap)",
+    };
+
     public static readonly Operands Operands = new([Domain, SnapshotName]);
 
     public static Command GetCommand(GlobalOptions globals)
@@ -30,6 +47,9 @@ internal static class SnapshotRevertCommandParser
         command.Options.Add(Force);
         command.Options.Add(ResetNvram);
         command.Options.Add(DiscardDescendants);
+        command.Options.Add(KeepCurrent);
+        command.Options.Add(BranchTip);
+        command.Options.Add(DiscardCurrent);
         command.SetAction((parseResult, ct) => new SnapshotRevertCommand(parseResult, globals).ExecuteAsync(ct));
         return command;
     }

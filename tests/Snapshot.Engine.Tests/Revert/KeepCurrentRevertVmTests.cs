@@ -1,0 +1,120 @@
+using System.Runtime.Versioning;
+using Snapshot.Interop;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Engine.Tests.Revert;
+
+/// <summary>
+/// Revert with keep-current on a real TCG guest on each stack: the state left is a snapshot, and reverting to it
+/// later brings the guest back to where it was (its counter), also after other reverts in between; a shut-off
+/// domain keeps its disks' state as a disk-only snapshot.
+/// </summary>
+[Collection("vm")]
+[SupportedOSPlatform("linux")]
+public sealed class KeepCurrentRevertVmTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task Reverting_to_the_kept_snapshot_goes_on_from_where_the_guest_was(string stack)
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "keep-current" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        var d = engine.Domain(guest.DomainName);
+        var dir = guest.Directory;
+        await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
+        await d.CreateAsync(new SnapshotCreateOptions
+        {
+            Name = "s1",
+            Memory = MemorySpec.External(Path.Combine(dir, "s1.mem")),
+            Disks = [DiskSpec.External("vda", Path.Combine(dir, "s1.qcow2"))],
+        });
+        var seq1 = guest.ReadDiskSequence(guest.DiskPath);
+        await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq1 + 5, Timeout);
+
+        // Keep the state at N, go back to s1.
+        var before = guest.LatestSequence();
+        var mark = guest.Mark();
+        var done = await d.RevertKeepingCurrentAsync("s1", "left");
+        (await guest.WaitForSequenceAfterAsync(mark, s => s <= seq1 + 1, Timeout)).Should().Be(seq1 + 1);
+        done.Reverted.Name.Should().Be("s1");
+        done.Reverted.IsCurrent.Should().BeTrue();
+        done.Kept.Name.Should().Be("left");
+        done.Kept.State.Should().Be(SnapshotState.Running);
+        done.Kept.Parent.Should().Be("s1");
+        done.Kept.MemoryFile.Should().Be(Path.Combine(dir, "s1.left.mem"));
+        done.Kept.Disks.Should().ContainSingle().Which.File.Should().Be(Path.Combine(dir, "s1.left.qcow2"));
+        var kept = guest.ReadDiskSequence(Path.Combine(dir, "s1.qcow2"));
+        kept.Should().BeInRange(before, before + 1, "the kept snapshot is taken at the moment of the request");
+
+        // Another revert in between, itself keeping (a default name), then back to the kept state.
+        var second = await d.RevertKeepingCurrentAsync("s1");
+        second.Kept.Name.Should().MatchRegex("^pre-revert-[0-9]{8}T[0-9]{6}Z$");
+        guest.Domain.Suspend();
+        await Task.Delay(500);
+        mark = guest.Mark();
+        await d.RevertAsync("left");
+        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().BeInRange(kept, kept + 1, "the guest goes on from where it was left");
+        await guest.WaitForSequenceAfterAsync(mark, s => s >= kept + 3, Timeout);
+        (await d.ListAsync()).Select(s => s.Name).Should().BeEquivalentTo(["s1", "left", second.Kept.Name]);
+
+        // The revert half failing (a stream QEMU cannot load) after the kept snapshot was taken: neither happens.
+        var memory = Path.Combine(dir, "s1.mem");
+        File.Copy(memory, memory + ".intact");
+        ExternalRevertVmTests.CorruptStream(memory);
+        var failing = () => d.RevertKeepingCurrentAsync("s1", "lost");
+        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("the kept snapshot 'lost' was deleted");
+        File.Move(memory + ".intact", memory, overwrite: true);
+        (await d.ListAsync()).Select(s => s.Name).Should().BeEquivalentTo(["s1", "left", second.Kept.Name]);
+        Directory.GetFiles(dir, "*lost.mem").Should().BeEmpty();
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+
+        // Shut off: the disks' state is kept as a disk-only snapshot and comes back as it was.
+        guest.Domain.Destroy();
+        var onDisk = guest.ReadDiskSequence();
+        var shutOff = await d.RevertKeepingCurrentAsync("s1", "off");
+        shutOff.Kept.State.Should().Be(SnapshotState.Shutoff);
+        shutOff.Kept.MemoryFile.Should().BeNull();
+        guest.Domain.GetState().State.Should().Be(DomainState.Running);
+        await d.RevertAsync("off");
+        guest.Domain.GetState().State.Should().Be(DomainState.Shutoff);
+        guest.ReadDiskSequence().Should().Be(onDisk);
+        guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task A_refused_revert_keeps_nothing_and_a_taken_name_is_refused(string stack)
+    {
+        await using var guest = await TestGuest.TestGuest.DefineAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "keep-refused" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        var d = engine.Domain(guest.DomainName);
+        await d.CreateAsync(new SnapshotCreateOptions
+        {
+            Name = "d1",
+            Disks = [DiskSpec.External("vda", Path.Combine(guest.Directory, "d1.qcow2"))],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = true },
+        });
+        var definition = guest.Domain.GetXmlDesc(DomainXmlFlags.Inactive);
+        var files = Directory.GetFiles(guest.Directory).Order().ToList();
+
+        // The revert's own check (its frozen image is gone) refuses before the kept snapshot is taken.
+        File.Move(guest.DiskPath, guest.DiskPath + ".away");
+        try
+        {
+            var missing = () => d.RevertKeepingCurrentAsync("d1", "k");
+            (await missing.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.NotFound);
+        }
+        finally
+        {
+            File.Move(guest.DiskPath + ".away", guest.DiskPath);
+        }
+        var taken = () => d.RevertKeepingCurrentAsync("d1", "d1");
+        (await taken.Should().ThrowAsync<SnapshotException>()).Which.Kind.Should().Be(SnapshotErrorKind.AlreadyExists);
+
+        (await d.ListAsync()).Select(s => s.Name).Should().Equal("d1");
+        guest.Domain.GetXmlDesc(DomainXmlFlags.Inactive).Should().Be(definition);
+        Directory.GetFiles(guest.Directory).Order().Should().Equal(files);
+    }
+}
