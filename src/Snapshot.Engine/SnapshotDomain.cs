@@ -152,10 +152,25 @@ public sealed class SnapshotDomain : ISnapshotDomain
         {
             check?.Invoke();
             DomainLock held;
+            OperationJournal journal;
             using (var dom = _engine.Context.Resolve(_domain))
+            {
                 held = await DomainLock.AcquireAsync(_engine.Context.Connection, dom, operation, cancellationToken).ConfigureAwait(false);
+                journal = OperationJournal.For(_engine.Context.Journals, _engine.Context.Connection, dom, operation);
+            }
             using (held)
-                return await body().ConfigureAwait(false);
+            {
+                _engine.Context.Journal = journal;
+                try
+                {
+                    return await body().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Ended here, done or rolled back: only a process that dies leaves its journal.
+                    journal.Complete();
+                }
+            }
         });
     }
 }
