@@ -36,6 +36,9 @@ internal static class JournalFacts
     /// <summary>A QEMU migration setting this run changed (name; restore: the value to put back). Recovery puts it back.</summary>
     public const string MigrationSetting = "migration-setting";
 
+    /// <summary>A descriptor handed to QEMU (name). Recovery closes it when no migration took it.</summary>
+    public const string QemuFd = "qemu-fd";
+
     /// <summary>QEMU's background-snapshot migration was started. Recovery lets it end (or cancels it once it hangs).</summary>
     public const string MigrationStarted = "migration-started";
 
@@ -68,6 +71,11 @@ internal static class JournalFacts
 
     /// <summary>A snapshot was deleted from libvirt's metadata (name). Cannot be undone; recovery rolls forward.</summary>
     public const string SnapshotDeleted = "snapshot-deleted";
+
+    /// <summary><see cref="FileCreated"/>'s roles.</summary>
+    public const string MemoryRole = "memory";
+
+    public const string OverlayRole = "overlay";
 
     public static JournalFact Created(string path, string role, string? backing = null) => JournalFact.Of(FileCreated, "path", path, "role", role, "backing", backing);
 

@@ -98,7 +98,8 @@ internal sealed class OperationJournal
     {
         lock (_gate)
         {
-            if (--_held == 0 && _written)
+            // Released once by the step that ends the hold and again by its finally: the second does nothing.
+            if (_held > 0 && --_held == 0 && _written)
                 Flush();
         }
     }
