@@ -18,8 +18,11 @@ internal sealed class JournalStore(string directory)
 
     public string PathOf(string key) => Path.Combine(Directory, key + ".json");
 
-    /// <summary>Writes <paramref name="record"/> as the journal of <paramref name="key"/>, atomically and durably.</summary>
-    public void Write(string key, JournalRecord record)
+    /// <summary>
+    /// Writes <paramref name="record"/> as the journal of <paramref name="key"/>, atomically (temp + rename) and, when
+    /// <paramref name="durable"/>, durably (the file fsynced before the rename, the directory after it).
+    /// </summary>
+    public void Write(string key, JournalRecord record, bool durable = true)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("the journal needs Linux");
@@ -36,10 +39,11 @@ internal sealed class JournalStore(string directory)
         using (var stream = new FileStream(temporary, options))
         {
             stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk: durable);
         }
         File.Move(temporary, path, overwrite: true);
-        NativeFile.SyncDirectory(Directory);
+        if (durable)
+            NativeFile.SyncDirectory(Directory);
     }
 
     /// <summary>The journal of <paramref name="key"/>, or null when there is none.</summary>

@@ -15,6 +15,7 @@ internal sealed class OperationJournal
     private readonly JournalStore _store;
     private bool _written;
     private int _held;
+    private bool _durable;
 
     public OperationJournal(JournalStore store, string key, JournalRecord record)
     {
@@ -56,7 +57,7 @@ internal sealed class OperationJournal
             Record.Operation = operation;
             Record.Steps.Add(new JournalStep { Step = point.Step, Occurrence = point.Occurrence, Subject = point.Subject });
             if (changes || _written)
-                Flush();
+                Flush(durable: false);
         }
     }
 
@@ -68,7 +69,7 @@ internal sealed class OperationJournal
             if (Record.Last is { } last)
                 last.Done = true;
             if (_written)
-                Flush();
+                Flush(durable: false);
         }
     }
 
@@ -80,7 +81,7 @@ internal sealed class OperationJournal
             if (Record.Last is null)
                 Record.Steps.Add(new JournalStep { Step = "(before any step)" });
             Record.Last!.Facts.Add(fact);
-            Flush();
+            Flush(durable: true);
         }
     }
 
@@ -100,7 +101,7 @@ internal sealed class OperationJournal
         {
             // Released once by the step that ends the hold and again by its finally: the second does nothing.
             if (_held > 0 && --_held == 0 && _written)
-                Flush();
+                Flush(durable: true);
         }
     }
 
@@ -115,11 +116,16 @@ internal sealed class OperationJournal
         }
     }
 
-    private void Flush()
+    // A fact is written durably (fsync of the file and the directory): it names what a recovery after a crash of
+    // the machine must undo. A step's start and end are only renamed into place, which a killed process's page
+    // cache keeps: they cost no fsync on the instant snapshot's way to its snapshot point.
+    private void Flush(bool durable)
     {
         _written = true;
+        _durable |= durable;
         if (_held > 0)
             return;
-        _store.Write(Key, Record);
+        _store.Write(Key, Record, _durable);
+        _durable = false;
     }
 }
