@@ -60,6 +60,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         try
         {
             ct.ThrowIfCancellationRequested();
+            // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
+            _run.Journal?.DeferDurability();
             await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
             await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
             _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);

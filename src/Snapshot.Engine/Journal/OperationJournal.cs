@@ -16,6 +16,7 @@ internal sealed class OperationJournal
     private bool _written;
     private int _held;
     private bool _durable;
+    private bool _deferred;
 
     public OperationJournal(JournalStore store, string key, JournalRecord record)
     {
@@ -95,11 +96,24 @@ internal sealed class OperationJournal
             _held++;
     }
 
+    /// <summary>
+    /// Until the next <see cref="Release"/>, facts too are only renamed into place, without fsync: an instant
+    /// snapshot's way to its snapshot point must not wait on the disk. A killed process loses nothing (the page
+    /// cache keeps the file); a crash of the machine before the point may leave a partial memory file and overlays
+    /// that no journal names, never a changed guest (QEMU died with it).
+    /// </summary>
+    public void DeferDurability()
+    {
+        lock (_gate)
+            _deferred = true;
+    }
+
     public void Release()
     {
         lock (_gate)
         {
             // Released once by the step that ends the hold and again by its finally: the second does nothing.
+            _deferred = false;
             if (_held > 0 && --_held == 0 && _written)
                 Flush(durable: true);
         }
@@ -122,7 +136,7 @@ internal sealed class OperationJournal
     private void Flush(bool durable)
     {
         _written = true;
-        _durable |= durable;
+        _durable |= durable && !_deferred;
         if (_held > 0)
             return;
         _store.Write(Key, Record, _durable);
