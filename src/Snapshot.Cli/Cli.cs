@@ -12,6 +12,7 @@ using Snapshot.Cli.Commands.SnapshotDumpXml;
 using Snapshot.Cli.Commands.SnapshotInfo;
 using Snapshot.Cli.Commands.SnapshotList;
 using Snapshot.Cli.Commands.SnapshotParent;
+using Snapshot.Cli.Commands.SnapshotRecover;
 using Snapshot.Cli.Commands.SnapshotRevert;
 using Snapshot.Cli.Commands.Version;
 using Snapshot.Cli.Common;
@@ -116,6 +117,7 @@ internal static class Cli
         root.Subcommands.Add(SnapshotListCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotParentCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRevertCommandParser.GetCommand(globals));
+        root.Subcommands.Add(SnapshotRecoverCommandParser.GetCommand(globals));
         root.Subcommands.Add(EventCommandParser.GetCommand(globals));
         root.Subcommands.Add(VersionCommandParser.GetCommand(globals));
         // Hidden: what the .deb's shell completion and man page are made with.

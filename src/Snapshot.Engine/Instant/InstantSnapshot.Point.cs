@@ -22,13 +22,28 @@ internal sealed partial class InstantSnapshot
         using var watch = new PauseWatch();
         using var subscription = context.Connection.SubscribeLifecycle(dom, watch.Observe);
 
+        // No fsync inside the pause: the journal's writes wait until the guest runs again. Recovery reads what
+        // happened meanwhile (paused, disks switched, migration) from the domain and QEMU themselves.
+        _run.Journal?.Hold();
+        try
+        {
+            return await PauseSwitchMigrateAsync(watch, plan, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _run.Journal?.Release();
+        }
+    }
+
+    private async Task<SnapshotPoint> PauseSwitchMigrateAsync(PauseWatch watch, InstantPlan plan, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         var beforeSuspend = DateTimeOffset.UtcNow;
         await _run.Run("pause", () =>
         {
             ct.ThrowIfCancellationRequested();
             dom.Suspend();
-            _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused);
+            _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused, JournalFact.Of(JournalFacts.GuestPaused));
         }, ct).ConfigureAwait(false);
         var suspendedAt = DateTimeOffset.UtcNow;
         var suspended = clock.Elapsed;
@@ -41,7 +56,8 @@ internal sealed partial class InstantSnapshot
             _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
             _disksSwitched = true;
             var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
-            _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}");
+            _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",
+                fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
         }, ct).ConfigureAwait(false);
         var disksSwitched = clock.Elapsed;
 
@@ -49,11 +65,17 @@ internal sealed partial class InstantSnapshot
         {
             _qemu.MigrateToFd(_fdName);
             _migrationStarted = true; // the migration owns the descriptor now
-            _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync);
+            _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
+                JournalFact.Of(JournalFacts.MigrationStarted));
         }, ct).ConfigureAwait(false);
         var migrateReturned = clock.Elapsed;
 
-        var resumedAt = await _run.RunAsync("wait-resume", () => WaitResumedAsync(watch, clock), ct).ConfigureAwait(false);
+        var resumedAt = await _run.RunAsync("wait-resume", async () =>
+        {
+            var at = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
+            _run.Journal?.Release(); // the guest runs: what the pause held back is written now
+            return at;
+        }, ct).ConfigureAwait(false);
 
         TimeSpan pause;
         DateTimeOffset takenAt;

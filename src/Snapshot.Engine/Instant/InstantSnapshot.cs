@@ -60,6 +60,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         try
         {
             ct.ThrowIfCancellationRequested();
+            // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
+            _run.Journal?.DeferDurability();
             await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
             await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
             _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
@@ -78,18 +80,25 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             Log.InstantPointTaken(context.Logger, _domain, Name, (point.TakenAt - requestedAt).TotalMilliseconds,
                 point.GuestPause.TotalMilliseconds, _pauseSource);
             pointTaken(point);
+            // What registering needs, journaled now: a process killed once the memory file is complete rolls forward with it.
+            var registration = InstantXml.Registration(plan, point.TakenAt, _instantXml);
+            _run.Note(JournalFact.Of(JournalFacts.SnapshotDefinition, "name", plan.Name, "xml", registration));
 
             var written = await _run.RunAsync("write-memory", () => WriteMemoryAsync(progress, ct), ct).ConfigureAwait(false);
             Log.InstantMemoryWritten(context.Logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
             var relayed = await _run.RunAsync("finish-relay", _memory.FinishRelayAsync, ct).ConfigureAwait(false);
             Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
                 relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
-            await _run.Run("complete-memory-file", _memory.MarkComplete, ct).ConfigureAwait(false);
+            await _run.Run("complete-memory-file", () =>
+            {
+                _memory.MarkComplete();
+                _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", _memory.Path));
+            }, ct).ConfigureAwait(false);
             await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
 
             // The memory is complete: registering takes milliseconds, and a cancel now would throw away
             // a finished snapshot.
-            using var snapshot = await _run.Run("register", () => Register(point.TakenAt), CancellationToken.None).ConfigureAwait(false);
+            using var snapshot = await _run.Run("register", () => Register(registration), CancellationToken.None).ConfigureAwait(false);
             return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -116,7 +125,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         if (wasOn)
             return;
         _capabilityToRestore = false;
-        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync);
+        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync,
+            JournalFacts.Setting(QemuMigration.BackgroundSnapshot, "off"));
     }
 
     private void RaiseBandwidth()
@@ -124,7 +134,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         var before = _qemu.QueryMaxBandwidth();
         _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
         _bandwidthToRestore = before;
-        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync);
+        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync,
+            JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
     }
 
     private void CreateMemoryFile()
@@ -134,7 +145,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         {
             _memory.Discard(report);
             return Task.CompletedTask;
-        });
+        }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
     }
 
     private void StartRelay()
@@ -153,7 +164,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             if (!_migrationStarted)
                 Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
             return Task.CompletedTask;
-        });
+        }, JournalFact.Of(JournalFacts.QemuFd, "name", _fdName));
     }
 
     /// <summary>
@@ -180,15 +191,16 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
                 if (!_disksSwitched)
                     report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot");
                 return Task.CompletedTask;
-            });
+            }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Source));
         }
         Log.InstantOverlaysPreCreated(context.Logger, _domain, plan.Name, count, clock.Elapsed.TotalMilliseconds);
     }
 
-    private LibvirtDomainSnapshot Register(DateTimeOffset takenAt)
+    private LibvirtDomainSnapshot Register(string registration)
     {
-        var snapshot = dom.CreateSnapshot(InstantXml.Registration(_plan!, takenAt, _instantXml), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
-        _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata");
+        var snapshot = dom.CreateSnapshot(registration, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
+        _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata",
+            fact: JournalFact.Of(JournalFacts.SnapshotRegistered, "name", _plan.Name));
         return snapshot;
     }
 

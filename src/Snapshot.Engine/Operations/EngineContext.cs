@@ -39,7 +39,22 @@ internal sealed class EngineContext
 
     public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
 
-    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain);
+    /// <summary>The journals' directory.</summary>
+    public JournalStore Journals => seams.Journals;
+
+    private readonly AsyncLocal<OperationJournal?> _journal = new();
+
+    /// <summary>
+    /// The journal of the changing call running on this flow (set by the call that holds the domain's lock), which
+    /// the runs it starts write to; null in reads.
+    /// </summary>
+    public OperationJournal? Journal
+    {
+        get => _journal.Value;
+        set => _journal.Value = value;
+    }
+
+    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain, Journal);
 
     /// <summary>The domain <paramref name="domain"/> names: exactly by name, UUID or ID, or as virsh's operand (<see cref="ResolveOperand"/>).</summary>
     /// <exception cref="DomainNotFoundException">No such domain.</exception>
@@ -113,10 +128,16 @@ internal sealed class EngineContext
 }
 
 /// <summary>
-/// The engine's seams, chosen when it is built: the fault hook around every step and the way to reach a
-/// domain's QEMU. Production uses <see cref="Default"/>; unit tests pass a failing hook and a fake QEMU.
+/// The engine's seams, chosen when it is built: the fault hook around every step, the way to reach a
+/// domain's QEMU and where journals go. Production uses <see cref="Default"/> (whose hook is the test-only kill
+/// switch when <see cref="KillSwitch.Variable"/> is set); unit tests pass a failing hook, a fake QEMU, their own directory.
 /// </summary>
-internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu)
+internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu, JournalStore Journals)
 {
-    public static readonly EngineSeams Default = new(NoStepHook.Instance, d => new LibvirtQemuDomain(d));
+    public EngineSeams(IStepHook steps, Func<LibvirtDomain, IQemuDomain> qemu)
+        : this(steps, qemu, JournalStore.Default)
+    {
+    }
+
+    public static readonly EngineSeams Default = new(KillSwitch.FromEnvironment() ?? (IStepHook)NoStepHook.Instance, d => new LibvirtQemuDomain(d));
 }

@@ -150,7 +150,11 @@ internal static partial class RevertCleanup
             if (!unknownChain && revertLayer && (discardCurrent || discardedLayers.Contains(full)))
                 candidates.Add(layer);
             else if (revertLayer && !needed.Contains(full))
+            {
                 BranchTipKept(logger, layer, dom.Name);
+                if (!unknownChain)
+                    candidates.AddRange(SupersededTips(full));
+            }
             else if (!needed.Contains(full))
                 AbandonedLayerKept(logger, layer, dom.Name);
         }
@@ -168,6 +172,18 @@ internal static partial class RevertCleanup
                 RevertFileNotDeleted(logger, file, e.Message);
             }
         }
+    }
+
+    // The revert layers made for the same snapshot before the one just left: that one is the newest state of the
+    // snapshot's branch (its tip), so the older ones hold nothing a revert can still reach; a snapshot taken on one
+    // of them needs it, and Deletable keeps it then.
+    private static IEnumerable<string> SupersededTips(string tip)
+    {
+        var name = Path.GetFileName(tip);
+        var prefix = name[..(name.LastIndexOf("-revert-", StringComparison.Ordinal) + "-revert-".Length)];
+        var directory = Path.GetDirectoryName(tip) ?? "/";
+        return Directory.EnumerateFiles(directory)
+            .Where(f => f != tip && Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal) && OverlayImages.IsRevertLayer(f));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {File}, which only discarded snapshots or an abandoned revert layer used")]

@@ -38,6 +38,7 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         if (details.HasBranchTip is { } tip)
             Line(sb, "Branch tip:", VirshFormat.YesNo(tip));
         ctx.Print(sb.ToString());
+        await ctx.WarnIfInterruptedAsync(engine.DomainFromOperand(domain), ct);
         return ExitCodes.Success;
     }
 

@@ -1,0 +1,28 @@
+namespace Snapshot.Engine;
+
+/// <summary>virt-snap's own directories (locks, journals): made 0700, used only when no one else may write in them.</summary>
+internal static class StateDirectory
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> and its parent 0700 if absent; refuses either when it is a symbolic link
+    /// or writable by group or others (what is in them decides what virt-snap deletes).
+    /// </summary>
+    /// <exception cref="SnapshotException">A directory is a link or writable by others.</exception>
+    public static string EnsurePrivate(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("virt-snap's state directories need Linux");
+        foreach (var dir in new[] { Path.GetDirectoryName(directory)!, directory })
+        {
+            var info = new DirectoryInfo(dir);
+            if (!info.Exists)
+                Directory.CreateDirectory(dir, OwnerOnly);
+            info.Refresh();
+            if (info.LinkTarget is not null || (info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                throw new SnapshotException(SnapshotErrorKind.Failed, $"the state directory '{dir}' is a symbolic link or writable by others; virt-snap does not use it");
+        }
+        return directory;
+    }
+}
