@@ -20,13 +20,13 @@ internal sealed class DomainLock : IDisposable
     private DomainLock(SafeFileHandle file) => _file = file;
 
     /// <summary>Root's state directory; another user's is under XDG_RUNTIME_DIR (or the temporary directory).</summary>
-    public static string Directory { get; } = Path.Combine(StateRoot(), "locks");
+    public static string Directory { get; } = Path.Combine(StateDirectory.Runtime, "locks");
 
     /// <summary>Takes the lock of <paramref name="domain"/> for <paramref name="operation"/>, or refuses at once.</summary>
     /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.Busy"/>: another operation holds it (named in the message).</exception>
     public static async Task<DomainLock> AcquireAsync(LibvirtConnection connection, LibvirtDomain domain, string operation, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(EnsureDirectory(), KeyOf(connection.Uri, domain.Uuid) + ".lock");
+        var path = Path.Combine(StateDirectory.Ensure(StateDirectory.Runtime, Directory), KeyOf(connection.Uri, domain.Uuid) + ".lock");
         SafeFileHandle? busy;
         SafeFileHandle? file;
         try
@@ -80,33 +80,6 @@ internal sealed class DomainLock : IDisposable
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
         return "another operation runs (its holder wrote no record)";
-    }
-
-    private static string StateRoot()
-    {
-        if (Environment.IsPrivilegedProcess)
-            return "/run/virt-snap";
-        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        return string.IsNullOrEmpty(runtime) ? Path.Combine(Path.GetTempPath(), "virt-snap-" + Environment.UserName) : Path.Combine(runtime, "virt-snap");
-    }
-
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
-    // Created 0700; an existing directory is used only when it is no symbolic link and no one else may write in it.
-    private static string EnsureDirectory()
-    {
-        if (!OperatingSystem.IsLinux())
-            throw new PlatformNotSupportedException("the operation lock needs Linux");
-        foreach (var dir in new[] { Path.GetDirectoryName(Directory)!, Directory })
-        {
-            var info = new DirectoryInfo(dir);
-            if (!info.Exists)
-                System.IO.Directory.CreateDirectory(dir, OwnerOnly);
-            info.Refresh();
-            if (info.LinkTarget is not null || (info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-                throw new SnapshotException(SnapshotErrorKind.Failed, $"the state directory '{dir}' is a symbolic link or writable by others; virt-snap does not use it");
-        }
-        return Directory;
     }
 
     public void Dispose() => _file.Dispose();

@@ -39,6 +39,9 @@ internal sealed class EngineContext
 
     public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
 
+    /// <summary>The group records of this connection.</summary>
+    public GroupStore Groups() => new(Connection.Uri, seams.GroupDirectory);
+
     public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain);
 
     /// <summary>The domain <paramref name="domain"/> names: exactly by name, UUID or ID, or as virsh's operand (<see cref="ResolveOperand"/>).</summary>
@@ -116,7 +119,10 @@ internal sealed class EngineContext
 /// The engine's seams, chosen when it is built: the fault hook around every step and the way to reach a
 /// domain's QEMU. Production uses <see cref="Default"/>; unit tests pass a failing hook and a fake QEMU.
 /// </summary>
-internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu)
+/// <param name="Steps">The fault hook around every step.</param>
+/// <param name="Qemu">How to reach a domain's QEMU.</param>
+/// <param name="GroupDirectory">Where group records are kept; null: the host's state directory (a test's own directory otherwise).</param>
+internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu, string? GroupDirectory = null)
 {
     public static readonly EngineSeams Default = new(NoStepHook.Instance, d => new LibvirtQemuDomain(d));
 }
