@@ -67,13 +67,22 @@ internal sealed partial class InstantSnapshot
     /// <summary>
     /// A group member's registration undone when another member failed: the record dropped and the complete
     /// memory file deleted with it (alone it could be registered again; in a group it would be a cut of one).
+    /// A record that cannot be dropped is reported and its file kept; the rest of the rollback goes on, as it
+    /// does not depend on the record.
     /// </summary>
     private Task UnregisterAsync(RollbackReport report)
     {
-        using (var snapshot = EngineContext.Lookup(dom, _plan!.Name))
-            snapshot.Delete(SnapshotDeleteFlags.MetadataOnly);
-        _registrationUndone = true;
-        report.Undone.Add($"the snapshot '{_plan.Name}' was dropped from libvirt's metadata");
+        try
+        {
+            using (var snapshot = EngineContext.Lookup(dom, _plan!.Name))
+                snapshot.Delete(SnapshotDeleteFlags.MetadataOnly);
+            _registrationUndone = true;
+            report.Undone.Add($"the snapshot '{_plan.Name}' was dropped from libvirt's metadata");
+        }
+        catch (LibvirtException e)
+        {
+            report.Left.Add($"the snapshot '{_plan!.Name}' could not be dropped from libvirt's metadata ({e.Message}): virsh snapshot-delete {_domain} {_plan.Name} --metadata");
+        }
         return Task.CompletedTask;
     }
 
