@@ -12,6 +12,7 @@ internal static class SnapshotGroupCommandParser
     public static readonly Option<bool> Instant = new("--instant") { Description = "one instant for every member: each paused for milliseconds (required)" };
     public static readonly Option<string?> Dir = new("--dir") { Description = "where the memory files and overlays go (DIR/<domain>.<group>...)", HelpName = "string" };
     public static readonly Option<string?> Description = new("--description") { Description = "description of each member snapshot", HelpName = "string" };
+    public static readonly Option<bool> Name = new("--name") { Description = "list group names only" };
     public static readonly Option<bool> Running = new("--running") { Description = "after reverting, change state to running" };
     public static readonly Option<bool> Paused = new("--paused") { Description = "after reverting, leave every member paused" };
 
@@ -29,6 +30,7 @@ internal static class SnapshotGroupCommandParser
         yield return create;
 
         var list = new Command("snapshot-group-list", "List the group snapshots of the connection (virt-snap)");
+        list.Options.Add(Name);
         list.SetAction((parseResult, ct) => new SnapshotGroupListCommand(parseResult, globals).ExecuteAsync(ct));
         yield return list;
 

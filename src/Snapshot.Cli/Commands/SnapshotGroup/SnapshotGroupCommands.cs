@@ -15,7 +15,7 @@ internal sealed class SnapshotGroupListCommand(ParseResult parseResult, GlobalOp
         using var engine = ctx.Connect(readOnly: true);
         var groups = await engine.ListGroupsAsync(ct);
         ctx.WriteJson(groups.Select(GroupJson.From).ToList(), CliJsonContext.Default.ListGroupJson);
-        ctx.Print(GroupText.List(groups, header: !ctx.Quiet));
+        ctx.Print(ParseResult.GetValue(P.Name) ? string.Concat(groups.Select(g => g.Name + "\n")) : GroupText.List(groups, header: !ctx.Quiet));
         return ExitCodes.Success;
     }
 }
