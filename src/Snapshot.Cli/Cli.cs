@@ -13,6 +13,7 @@ using Snapshot.Cli.Commands.SnapshotGroup;
 using Snapshot.Cli.Commands.SnapshotInfo;
 using Snapshot.Cli.Commands.SnapshotList;
 using Snapshot.Cli.Commands.SnapshotParent;
+using Snapshot.Cli.Commands.SnapshotRecover;
 using Snapshot.Cli.Commands.SnapshotRevert;
 using Snapshot.Cli.Commands.Version;
 using Snapshot.Cli.Common;
@@ -117,6 +118,7 @@ internal static class Cli
         root.Subcommands.Add(SnapshotListCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotParentCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRevertCommandParser.GetCommand(globals));
+        root.Subcommands.Add(SnapshotRecoverCommandParser.GetCommand(globals));
         foreach (var group in SnapshotGroupCommandParser.GetCommands(globals))
         {
             root.Subcommands.Add(group);

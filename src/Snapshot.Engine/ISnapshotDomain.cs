@@ -158,4 +158,23 @@ public interface ISnapshotDomain
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
     /// <exception cref="SnapshotException">No such domain: <see cref="SnapshotErrorKind.NotFound"/>.</exception>
     IDisposable Subscribe(Action<LifecycleEvent> handler);
+
+    /// <summary>
+    /// Recovers the operation a dead process (killed, crashed, the machine down) left half done on this domain, as its
+    /// journal tells: finishes it (<see cref="RecoveryOutcome.RolledForward"/>) or puts the domain back
+    /// (<see cref="RecoveryOutcome.RolledBack"/>), deleting only what that operation created and nothing uses. Every
+    /// changing call does this first on its own; this call does only it. Takes the domain's operation lock.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (a recovery stopped midway keeps the journal, to be run again).</param>
+    /// <returns>What was recovered, or <see cref="RecoveryOutcome.None"/>.</returns>
+    /// <exception cref="SnapshotException">Another operation runs (<see cref="SnapshotErrorKind.Busy"/>); the operation has no recovery
+    /// (<see cref="SnapshotErrorKind.NotSupported"/>); recovering failed (<see cref="SnapshotErrorKind.Failed"/>; the journal is kept).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    Task<RecoveryResult> RecoverAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The operation a dead process left half done on this domain, or null; a read (no lock): one whose process still lives runs, and is not reported.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="SnapshotException">No such domain: <see cref="SnapshotErrorKind.NotFound"/>; a journal that cannot be read.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    Task<InterruptedOperation?> GetInterruptedAsync(CancellationToken cancellationToken = default);
 }

@@ -107,6 +107,24 @@ public sealed class SnapshotDomain : ISnapshotDomain
         }, cancellationToken);
     }
 
+    private const string RecoverOperation = "recover";
+
+    /// <inheritdoc />
+    public Task<RecoveryResult> RecoverAsync(CancellationToken cancellationToken = default) =>
+        Write(RecoverOperation, async () =>
+        {
+            using var dom = _engine.Context.Resolve(_domain);
+            return await JournalRecovery.RecoverAsync(_engine.Context, dom, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<InterruptedOperation?> GetInterruptedAsync(CancellationToken cancellationToken = default) =>
+        Read(() =>
+        {
+            using var dom = _engine.Context.Resolve(_domain);
+            return JournalRecovery.Interrupted(_engine.Context, dom, lockHeld: false);
+        }, cancellationToken);
+
     /// <inheritdoc />
     public Task SuspendAsync(CancellationToken cancellationToken = default) => OnDomain(d => d.Suspend(), cancellationToken);
 
@@ -152,10 +170,37 @@ public sealed class SnapshotDomain : ISnapshotDomain
         {
             check?.Invoke();
             DomainLock held;
+            OperationJournal journal;
             using (var dom = _engine.Context.Resolve(_domain))
+            {
                 held = await DomainLock.AcquireAsync(_engine.Context.Connection, dom, operation, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // An operation a dead process left half done is recovered first, under the same lock.
+                    if (operation != RecoverOperation
+                        && await JournalRecovery.RecoverAsync(_engine.Context, dom, cancellationToken).ConfigureAwait(false) is { Outcome: not RecoveryOutcome.None } recovered)
+                        _engine.OnRecovered(recovered);
+                }
+                catch
+                {
+                    held.Dispose();
+                    throw;
+                }
+                journal = OperationJournal.For(_engine.Context.Journals, _engine.Context.Connection, dom, operation);
+            }
             using (held)
-                return await body().ConfigureAwait(false);
+            {
+                _engine.Context.Journal = journal;
+                try
+                {
+                    return await body().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Ended here, done or rolled back: only a process that dies leaves its journal.
+                    journal.Complete();
+                }
+            }
         });
     }
 }

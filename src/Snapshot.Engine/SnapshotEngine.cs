@@ -170,6 +170,15 @@ public sealed class SnapshotEngine : ISnapshotEngine
     /// <exception cref="SnapshotException">The options break a rule (<see cref="SnapshotErrorKind.BadInput"/>).</exception>
     public static string BuildXml(SnapshotCreateOptions options) => EngineBoundary.Run(() => SnapshotCreate.BuildXml(options));
 
+    /// <summary>
+    /// Raised (on the calling operation's thread) when a changing call first recovered an operation that a dead process
+    /// left half done on its domain (<see cref="ISnapshotDomain.RecoverAsync"/>, which it runs on its own). What a handler
+    /// throws is logged and dropped.
+    /// </summary>
+    public event EventHandler<RecoveryResult>? Recovered;
+
+    internal void OnRecovered(RecoveryResult result) => Context.Callbacks.Invoke(r => Recovered?.Invoke(this, r), result, "Recovered handler");
+
     /// <summary>Closes the connection if the engine opened it. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {

@@ -6,7 +6,7 @@ namespace Snapshot.Interop;
 /// <summary>
 /// Linux file-descriptor calls that .NET does not offer, for a descriptor handed to QEMU
 /// (<see cref="LibvirtDomain.QemuMonitorCommandWithFiles"/>) and for copying a stream into a file with O_DIRECT:
-/// lseek, pipe2, the pipe's buffer size, O_DIRECT on and off, ftruncate. Failures throw <see cref="IOException"/>
+/// lseek, pipe2, the pipe's buffer size, O_DIRECT on and off, ftruncate, a directory's fsync, a descriptor a child inherits. Failures throw <see cref="IOException"/>
 /// with the errno in <see cref="Exception.HResult"/>.
 /// </summary>
 public static unsafe class NativeFile
@@ -87,6 +87,37 @@ public static unsafe class NativeFile
     {
         if (Interop.Libc.FTruncate(file, length) != 0)
             throw Error("ftruncate");
+    }
+
+    /// <summary>
+    /// fsyncs the directory <paramref name="path"/>, so that a file just renamed into it survives a crash: .NET
+    /// opens no directory. Never through a symbolic link.
+    /// </summary>
+    /// <param name="path">An existing directory.</param>
+    /// <exception cref="IOException">open or fsync failed.</exception>
+    public static void SyncDirectory(string path)
+    {
+        var fd = Interop.Libc.Open(path, Interop.Libc.ODirectory | Interop.Libc.ONoFollow | Interop.Libc.OCloExec, 0);
+        if (fd < 0)
+            throw Error("open of the directory");
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (Interop.Libc.FSync(handle) != 0)
+            throw Error("fsync of the directory");
+    }
+
+    /// <summary>
+    /// A second descriptor of <paramref name="file"/> that a child process inherits (no close-on-exec, unlike every
+    /// descriptor .NET opens): its number is what the child is told.
+    /// </summary>
+    /// <param name="file">An open descriptor.</param>
+    /// <returns>The new descriptor; dispose it once the child is started.</returns>
+    /// <exception cref="IOException">fcntl(F_DUPFD) failed.</exception>
+    public static SafeFileHandle DuplicateInheritable(SafeFileHandle file)
+    {
+        var fd = Interop.Libc.Fcntl(file, Interop.Libc.FDupFd, 3);
+        if (fd < 0)
+            throw Error("fcntl(F_DUPFD)");
+        return new SafeFileHandle(fd, ownsHandle: true);
     }
 
     private const int EInval = 22;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
+using Snapshot.Cli.Commands.SnapshotRecover;
 using Snapshot.Cli.Output;
 using Snapshot.Engine;
 
@@ -56,7 +57,24 @@ internal sealed class CommandContext : IDisposable
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         }
 
-        return SnapshotEngine.Connect(Uri, _loggerFactory, readOnly);
+        var engine = SnapshotEngine.Connect(Uri, _loggerFactory, readOnly);
+        // A changing command first recovers what a killed run left on its domain: said in one line, before its own output.
+        engine.Recovered += (_, result) =>
+            Err.Write($"virt-snap: recovered first: {SnapshotRecoverCommand.Describe(result.Interrupted?.Domain ?? "", result)}\n");
+        return engine;
+    }
+
+    /// <summary>
+    /// Warns (one line on stderr) when <paramref name="domain"/> has an operation that a killed run left half done:
+    /// what a read (snapshot-list, snapshot-info) says while it shows a state that recovery will change.
+    /// </summary>
+    public async Task WarnIfInterruptedAsync(ISnapshotDomain domain, CancellationToken ct)
+    {
+        if (await domain.GetInterruptedAsync(ct) is { } op)
+        {
+            var since = op.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+            Err.Write($"warning: domain '{op.Domain}' has an interrupted {op.Operation} (pid {op.ProcessId}, since {since}, at {op.LastStep ?? "its start"}): run virt-snap snapshot-recover {op.Domain}\n");
+        }
     }
 
     /// <summary>virsh's <c>vshPrint</c>: always printed in text mode.</summary>

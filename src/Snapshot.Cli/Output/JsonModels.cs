@@ -62,6 +62,21 @@ internal sealed record EventSummaryJson(int EventsReceived, string End);
 /// <summary>The instant-snapshot notice, printed as soon as the snapshot point is taken.</summary>
 internal sealed record SnapshotPointJson(string Time, long GuestPausedMs);
 
+/// <summary>snapshot-recover: the outcome (none, rolled-back, rolled-forward), the operation recovered, what was done and left.</summary>
+internal sealed record RecoveryJson(string Outcome, string? Operation, int? Pid, string? StartedAt, string? Step, IReadOnlyList<string> Done, IReadOnlyList<string> Left)
+{
+    public static RecoveryJson From(Snapshot.Engine.RecoveryResult r) =>
+        new(Word(r.Outcome), r.Interrupted?.Operation, r.Interrupted?.ProcessId,
+            r.Interrupted?.StartedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture), r.Interrupted?.LastStep, r.Done, r.Left);
+
+    public static string Word(Snapshot.Engine.RecoveryOutcome outcome) => outcome switch
+    {
+        Snapshot.Engine.RecoveryOutcome.RolledBack => "rolled-back",
+        Snapshot.Engine.RecoveryOutcome.RolledForward => "rolled-forward",
+        _ => "none",
+    };
+}
+
 /// <summary>The <c>error</c> member of the error envelope.</summary>
 internal sealed record ErrorJson(string Kind, string Message);
 
@@ -70,6 +85,7 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(List<SnapshotJson>))]
 [JsonSerializable(typeof(SnapshotInfoJson))]
 [JsonSerializable(typeof(NameJson))]
+[JsonSerializable(typeof(RecoveryJson))]
 [JsonSerializable(typeof(XmlJson))]
 [JsonSerializable(typeof(XPathJson))]
 [JsonSerializable(typeof(DeletedJson))]

@@ -100,7 +100,8 @@ internal sealed class SnapshotDelete(EngineContext context)
                 throw SnapshotException.Naming(SnapshotErrorKind.NotSupported, ExplainExternalRefusal(e, info), e);
             }
             deleted.Add(info.Name);
-            run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'");
+            run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'",
+                fact: JournalFact.Of(JournalFacts.SnapshotDeleted, "name", info.Name, "memory", info.MemoryFile));
         }, cancellationToken, info.Name).ConfigureAwait(false);
         if (!metadataOnly && mode == SnapshotDeleteMode.Snapshot)
         {

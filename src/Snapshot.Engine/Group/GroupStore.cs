@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Snapshot.Interop;
 
 namespace Snapshot.Engine;
 
@@ -15,9 +16,6 @@ internal sealed class GroupStore(string connection, string? directory = null)
     private const int FormatVersion = 1;
 
     public string Directory { get; } = directory ?? Path.Combine(StateDirectory.Persistent, "groups");
-
-    // The directories made and checked before a write: the state directory too, unless a test gave its own.
-    private readonly string[] _chain = directory is null ? [StateDirectory.Persistent, Path.Combine(StateDirectory.Persistent, "groups")] : [directory];
 
     public string Connection => connection;
 
@@ -75,7 +73,7 @@ internal sealed class GroupStore(string connection, string? directory = null)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("group records need Linux");
-        StateDirectory.Ensure(_chain);
+        StateDirectory.EnsurePrivate(Directory);
         var path = PathOf(group.Name);
         var temporary = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
@@ -91,6 +89,7 @@ internal sealed class GroupStore(string connection, string? directory = null)
                 file.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: replace);
+            NativeFile.SyncDirectory(Directory);
         }
         catch (IOException) when (!replace && File.Exists(path))
         {

@@ -55,8 +55,21 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
     public void StartRelay()
     {
         var (read, write) = MemoryRelay.CreatePipe();
+        PipeDrainGuard guard;
+        try
+        {
+            guard = PipeDrainGuard.Start(read);
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        {
+            read.Dispose();
+            write.Dispose();
+            throw new SnapshotException(SnapshotErrorKind.Failed, $"could not start the memory pipe's drain guard: {e.Message}", e);
+        }
         _pipeWrite = write;
         Relay = MemoryRelay.Start(_file!, _headerLength, read);
+        // Read to its end or given up: from then on the guard may drain whatever QEMU still writes.
+        _ = Relay.Completion.ContinueWith(_ => guard.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>Closes this process's write end: once QEMU has its own copy, the relay sees the end of the stream when QEMU closes it.</summary>

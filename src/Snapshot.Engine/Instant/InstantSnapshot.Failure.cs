@@ -40,6 +40,7 @@ internal sealed partial class InstantSnapshot
     /// <summary>Runs the ledger's undos, last done first: what they undid, and what is left (the domain's state first).</summary>
     public async Task<(IReadOnlyList<string> Undone, IReadOnlyList<string> Left)> RollBackAsync()
     {
+        _run.Journal?.Release(); // a group member paused but never completed still holds its journal's writes
         StopWatching();
         var registered = _run.Ledger.Has("register") && !_registrationUndone;
         var report = await _run.Ledger.RollBackAsync().ConfigureAwait(false);

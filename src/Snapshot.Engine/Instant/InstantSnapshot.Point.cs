@@ -27,13 +27,16 @@ internal sealed partial class InstantSnapshot
     {
         _watch = new PauseWatch();
         _subscription = context.Connection.SubscribeLifecycle(dom, _watch.Observe);
+        // No fsync inside the pause: the journal's writes wait until the guest runs again (CompletePointAsync
+        // releases them). Recovery reads what happened meanwhile (paused, disks switched, migration) from the domain and QEMU.
+        _run.Journal?.Hold();
         _clock.Restart();
         _beforeSuspend = DateTimeOffset.UtcNow;
         await _run.Run("pause", () =>
         {
             ct.ThrowIfCancellationRequested();
             dom.Suspend();
-            _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused);
+            _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused, JournalFact.Of(JournalFacts.GuestPaused));
         }, ct).ConfigureAwait(false);
         _suspendedAt = DateTimeOffset.UtcNow;
         _suspended = _clock.Elapsed;
@@ -55,7 +58,8 @@ internal sealed partial class InstantSnapshot
                 _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
                 _disksSwitched = true;
                 var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
-                _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}");
+                _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",
+                    fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
             }, ct).ConfigureAwait(false);
             var disksSwitched = clock.Elapsed;
 
@@ -63,11 +67,17 @@ internal sealed partial class InstantSnapshot
             {
                 _qemu.MigrateToFd(_fdName);
                 _migrationStarted = true; // the migration owns the descriptor now
-                _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync);
+                _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
+                    JournalFact.Of(JournalFacts.MigrationStarted));
             }, ct).ConfigureAwait(false);
             var migrateReturned = clock.Elapsed;
 
-            var resumedAt = await _run.RunAsync("wait-resume", () => WaitResumedAsync(watch, clock), ct).ConfigureAwait(false);
+            var resumedAt = await _run.RunAsync("wait-resume", async () =>
+            {
+                var at = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
+                _run.Journal?.Release(); // the guest runs: what the pause held back is written now
+                return at;
+            }, ct).ConfigureAwait(false);
 
             TimeSpan pause;
             DateTimeOffset takenAt;
@@ -90,10 +100,14 @@ internal sealed partial class InstantSnapshot
             _point = new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
             Log.InstantPointTaken(context.Logger, _domain, Name, (takenAt - requestedAt).TotalMilliseconds, pause.TotalMilliseconds, _pauseSource);
             pointTaken(_point);
+            // What registering needs, journaled now: a process killed once the memory file is complete rolls forward with it.
+            _registration = InstantXml.Registration(plan, takenAt, _instantXml);
+            _run.Note(JournalFact.Of(JournalFacts.SnapshotDefinition, "name", plan.Name, "xml", _registration));
             return _point;
         }
         finally
         {
+            _run.Journal?.Release();
             StopWatching();
         }
     }

@@ -48,6 +48,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private bool _disksSwitched;
     private bool _migrationStarted;
     private SnapshotPoint? _point;
+    private string _registration = "";
     private bool _registrationUndone;
 
     /// <summary>A member of a group snapshot: its registration is undone when another member fails.</summary>
@@ -119,15 +120,18 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         var relayed = await _run.RunAsync("finish-relay", _memory!.FinishRelayAsync, ct).ConfigureAwait(false);
         Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
             relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
-        await _run.Run("complete-memory-file", _memory.MarkComplete, ct).ConfigureAwait(false);
+        await _run.Run("complete-memory-file", () =>
+        {
+            _memory.MarkComplete();
+            _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", _memory.Path));
+        }, ct).ConfigureAwait(false);
         await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
     }
 
     /// <summary>Steps 18-19. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
-        var takenAt = _point!.TakenAt;
-        using var snapshot = await _run.Run("register", () => Register(takenAt), CancellationToken.None).ConfigureAwait(false);
+        using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
         return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -149,7 +153,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         if (wasOn)
             return;
         _capabilityToRestore = false;
-        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync);
+        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync,
+            JournalFacts.Setting(QemuMigration.BackgroundSnapshot, "off"));
     }
 
     private void RaiseBandwidth()
@@ -157,7 +162,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         var before = _qemu.QueryMaxBandwidth();
         _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
         _bandwidthToRestore = before;
-        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync);
+        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync,
+            JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
     }
 
     private void CreateMemoryFile()
@@ -167,7 +173,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         {
             _memory.Discard(report, evenComplete: _registrationUndone);
             return Task.CompletedTask;
-        });
+        }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
     }
 
     private void StartRelay()
@@ -186,7 +192,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             if (!_migrationStarted)
                 Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
             return Task.CompletedTask;
-        });
+        }, JournalFact.Of(JournalFacts.QemuFd, "name", _fdName));
     }
 
     /// <summary>
@@ -213,18 +219,19 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
                 if (!_disksSwitched)
                     report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot");
                 return Task.CompletedTask;
-            });
+            }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Source));
         }
         Log.InstantOverlaysPreCreated(context.Logger, _domain, plan.Name, count, clock.Elapsed.TotalMilliseconds);
     }
 
-    private LibvirtDomainSnapshot Register(DateTimeOffset takenAt)
+    private LibvirtDomainSnapshot Register(string registration)
     {
-        var snapshot = dom.CreateSnapshot(InstantXml.Registration(_plan!, takenAt, _instantXml), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
+        var snapshot = dom.CreateSnapshot(registration, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
+        var registered = JournalFact.Of(JournalFacts.SnapshotRegistered, "name", _plan!.Name);
         if (InGroup)
-            _run.Ledger.Record("register", $"recorded the snapshot '{_plan!.Name}' in libvirt's metadata", UnregisterAsync);
+            _run.Ledger.Record("register", $"recorded the snapshot '{_plan.Name}' in libvirt's metadata", UnregisterAsync, registered);
         else
-            _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata");
+            _run.Ledger.Record("register", $"the snapshot '{_plan.Name}' was recorded in libvirt's metadata", fact: registered);
         return snapshot;
     }
 

@@ -44,6 +44,9 @@ internal sealed class QemuMigration(IQemuDomain qemu)
 
     public const string BackgroundSnapshot = "background-snapshot";
 
+    /// <summary>The migration parameter of the bandwidth limit.</summary>
+    public const string MaxBandwidth = "max-bandwidth";
+
     public IReadOnlyDictionary<string, bool> QueryCapabilities()
     {
         var result = Execute("query-migrate-capabilities", null);
@@ -67,11 +70,11 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     public long QueryMaxBandwidth()
     {
         var result = Execute("query-migrate-parameters", null);
-        return result.TryGetProperty("max-bandwidth", out var bw) ? bw.GetInt64() : 0;
+        return result.TryGetProperty(MaxBandwidth, out var bw) ? bw.GetInt64() : 0;
     }
 
     public void SetMaxBandwidth(long bytesPerSecond) =>
-        Execute("migrate-set-parameters", w => w.WriteNumber("max-bandwidth", bytesPerSecond));
+        Execute("migrate-set-parameters", w => w.WriteNumber(MaxBandwidth, bytesPerSecond));
 
     public MigrationStatus QueryMigrate()
     {
@@ -97,6 +100,9 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     }
 
     public void CloseFd(string name) => Execute("closefd", w => w.WriteString("fdname", name));
+
+    /// <summary>Cancels the migration: only recovery does, for one whose writer died and that still has not ended.</summary>
+    public void Cancel() => Execute("migrate_cancel", null);
 
     public void MigrateToFd(string name) =>
         Execute("migrate", w => w.WriteString("uri", "fd:" + name));

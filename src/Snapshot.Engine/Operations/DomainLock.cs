@@ -20,13 +20,13 @@ internal sealed class DomainLock : IDisposable
     private DomainLock(SafeFileHandle file) => _file = file;
 
     /// <summary>Root's state directory; another user's is under XDG_RUNTIME_DIR (or the temporary directory).</summary>
-    public static string Directory { get; } = Path.Combine(StateDirectory.Runtime, "locks");
+    public static string Directory { get; } = Path.Combine(StateRoot(), "locks");
 
     /// <summary>Takes the lock of <paramref name="domain"/> for <paramref name="operation"/>, or refuses at once.</summary>
     /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.Busy"/>: another operation holds it (named in the message).</exception>
     public static async Task<DomainLock> AcquireAsync(LibvirtConnection connection, LibvirtDomain domain, string operation, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(StateDirectory.Ensure(StateDirectory.Runtime, Directory), KeyOf(connection.Uri, domain.Uuid) + ".lock");
+        var path = Path.Combine(StateDirectory.EnsurePrivate(Directory), KeyOf(connection.Uri, domain.Uuid) + ".lock");
         SafeFileHandle? busy;
         SafeFileHandle? file;
         try
@@ -80,6 +80,14 @@ internal sealed class DomainLock : IDisposable
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
         return "another operation runs (its holder wrote no record)";
+    }
+
+    private static string StateRoot()
+    {
+        if (Environment.IsPrivilegedProcess)
+            return "/run/virt-snap";
+        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return string.IsNullOrEmpty(runtime) ? Path.Combine(Path.GetTempPath(), "virt-snap-" + Environment.UserName) : Path.Combine(runtime, "virt-snap");
     }
 
     public void Dispose() => _file.Dispose();

@@ -42,7 +42,22 @@ internal sealed class EngineContext
     /// <summary>The group records of this connection.</summary>
     public GroupStore Groups() => new(Connection.Uri, seams.GroupDirectory);
 
-    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain);
+    /// <summary>The journals' directory.</summary>
+    public JournalStore Journals => seams.Journals;
+
+    private readonly AsyncLocal<OperationJournal?> _journal = new();
+
+    /// <summary>
+    /// The journal of the changing call running on this flow (set by the call that holds the domain's lock), which
+    /// the runs it starts write to; null in reads.
+    /// </summary>
+    public OperationJournal? Journal
+    {
+        get => _journal.Value;
+        set => _journal.Value = value;
+    }
+
+    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain, Journal);
 
     /// <summary>The domain <paramref name="domain"/> names: exactly by name, UUID or ID, or as virsh's operand (<see cref="ResolveOperand"/>).</summary>
     /// <exception cref="DomainNotFoundException">No such domain.</exception>
@@ -116,13 +131,19 @@ internal sealed class EngineContext
 }
 
 /// <summary>
-/// The engine's seams, chosen when it is built: the fault hook around every step and the way to reach a
-/// domain's QEMU. Production uses <see cref="Default"/>; unit tests pass a failing hook and a fake QEMU.
+/// The engine's seams, chosen when it is built: the fault hook around every step, the way to reach a
+/// domain's QEMU and where journals go. Production uses <see cref="Default"/> (whose hook is the test-only kill
+/// switch when <see cref="KillSwitch.Variable"/> is set); unit tests pass a failing hook, a fake QEMU, their own directory.
 /// </summary>
-/// <param name="Steps">The fault hook around every step.</param>
-/// <param name="Qemu">How to reach a domain's QEMU.</param>
-/// <param name="GroupDirectory">Where group records are kept; null: the host's state directory (a test's own directory otherwise).</param>
-internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu, string? GroupDirectory = null)
+internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu, JournalStore Journals)
 {
-    public static readonly EngineSeams Default = new(NoStepHook.Instance, d => new LibvirtQemuDomain(d));
+    /// <summary>Where group records are kept; null: the host's state directory (a test's own directory otherwise).</summary>
+    public string? GroupDirectory { get; init; }
+
+    public EngineSeams(IStepHook steps, Func<LibvirtDomain, IQemuDomain> qemu)
+        : this(steps, qemu, JournalStore.Default)
+    {
+    }
+
+    public static readonly EngineSeams Default = new(KillSwitch.FromEnvironment() ?? (IStepHook)NoStepHook.Instance, d => new LibvirtQemuDomain(d));
 }

@@ -4,17 +4,39 @@ namespace Snapshot.Engine;
 
 /// <summary>
 /// One run of a multi-step operation: runs its named steps through the fault seam, in the declared order,
-/// and keeps the ledger of what they did.
+/// keeps the ledger of what they did and, when the run holds the domain's lock, journals each step and fact.
 /// </summary>
-internal sealed class OperationRun(StepSequence sequence, IStepHook hook, ILogger logger, string domain)
+internal sealed class OperationRun
 {
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    private readonly StepSequence sequence;
+    private readonly IStepHook hook;
+    private readonly ILogger logger;
+    private readonly string domain;
     private int _last = -1;
+
+    public OperationRun(StepSequence sequence, IStepHook hook, ILogger logger, string domain, OperationJournal? journal = null)
+    {
+        this.sequence = sequence;
+        this.hook = hook;
+        this.logger = logger;
+        this.domain = domain;
+        Journal = journal;
+        Current = sequence.Steps[0];
+        if (journal is not null)
+            Ledger.Journal = journal.Add;
+    }
 
     public StepLedger Ledger { get; } = new();
 
+    /// <summary>The journal of the operation this run is part of; null outside a changing call (a test's bare run).</summary>
+    public OperationJournal? Journal { get; }
+
+    /// <summary>Journals a fact that has no in-process undo of its own (what the domain was before, a definition to register).</summary>
+    public void Note(JournalFact fact) => Journal?.Add(fact);
+
     /// <summary>The step running now, or the one that failed; the first before any ran.</summary>
-    public StepDefinition Current { get; private set; } = sequence.Steps[0];
+    public StepDefinition Current { get; private set; }
 
     public string Operation => sequence.Operation;
 
@@ -36,8 +58,10 @@ internal sealed class OperationRun(StepSequence sequence, IStepHook hook, ILogge
         var occurrence = _occurrences[step] = _occurrences.GetValueOrDefault(step) + 1;
         var point = new StepPoint(sequence.Operation, step, occurrence, subject);
         Log.OperationStep(logger, sequence.Operation, domain, step, subject ?? "");
+        Journal?.StepStarted(sequence.Operation, point, changes: index > 0);
         await hook.BeforeAsync(point, cancellationToken).ConfigureAwait(false);
         var result = await body().ConfigureAwait(false);
+        Journal?.StepFinished();
         await hook.AfterAsync(point, Ledger, cancellationToken).ConfigureAwait(false);
         return result;
     }

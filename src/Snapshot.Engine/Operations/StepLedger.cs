@@ -28,8 +28,11 @@ internal sealed class RollbackReport
     public (string Step, Exception Error)? Failure { get; set; }
 }
 
-/// <summary>One thing a step did: its step, what it did (in words), and how to undo it (null: it cannot be undone).</summary>
-internal sealed record LedgerEntry(string Step, string Did, Func<RollbackReport, Task>? Undo);
+/// <summary>
+/// One thing a step did: its step, what it did (in words), how to undo it in this process (null: it cannot be
+/// undone), and the same as a fact a later process can act on (null: nothing to journal).
+/// </summary>
+internal sealed record LedgerEntry(string Step, string Did, Func<RollbackReport, Task>? Undo, JournalFact? Fact = null);
 
 /// <summary>
 /// The record of what an operation has done, in order, each with its undo. A failure runs the undos in
@@ -51,10 +54,19 @@ internal sealed class StepLedger
         }
     }
 
-    public void Record(string step, string did, Func<RollbackReport, Task>? undo = null)
+    /// <summary>Where a recorded entry's fact goes as soon as it is recorded: the run's journal.</summary>
+    public Action<JournalFact>? Journal { get; set; }
+
+    /// <summary>
+    /// Records what <paramref name="step"/> did, its in-process undo, and <paramref name="fact"/>, which is written
+    /// through to the journal before this returns (so a kill right after still knows it).
+    /// </summary>
+    public void Record(string step, string did, Func<RollbackReport, Task>? undo = null, JournalFact? fact = null)
     {
         lock (_gate)
-            _entries.Add(new LedgerEntry(step, did, undo));
+            _entries.Add(new LedgerEntry(step, did, undo, fact));
+        if (fact is not null)
+            Journal?.Invoke(fact);
     }
 
     public bool Has(string step) => Entries.Any(e => e.Step == step);

@@ -40,14 +40,24 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         Task<HashSet<string>?>? needed = null;
         try
         {
-            await _run.Run("hold-events", () => { _suppression = context.Events.Suppress(context.Connection, dom); }, ct).ConfigureAwait(false);
+            await _run.Run("hold-events", () =>
+            {
+                // What a later process needs to put the domain back, or to finish: journaled before anything changes.
+                _run.Note(JournalFact.Of(JournalFacts.DomainSaved, "state", StateName(p.Before), "xml", p.SavedDefinition));
+                _run.Note(JournalFact.Of(JournalFacts.SnapshotTarget, "name", p.Plan.Snapshot, "xml", p.SnapshotXml, "state", StateName(p.Plan.TargetState)));
+                _suppression = context.Events.Suppress(context.Connection, dom);
+            }, ct).ConfigureAwait(false);
             await _run.RunAsync("stop", () => StopAsync(p.Before), ct).ConfigureAwait(false);
             await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(p.Plan, ct), ct).ConfigureAwait(false);
             // Which images the remaining snapshots need (qemu-img info per chain) is read while the
             // domain restores, not after it: without discarding, the remaining snapshots are those of now.
             needed = options.DiscardDescendants ? null : RevertCleanup.NeededAfterRevertAsync(dom, [.. _overlays.Values], CancellationToken.None);
             await _run.Run("define", () => Define(p), ct).ConfigureAwait(false);
-            await _run.RunAsync("start", () => StartAsync(p.Plan), ct).ConfigureAwait(false);
+            await _run.RunAsync("start", async () =>
+            {
+                await StartAsync(p.Plan).ConfigureAwait(false);
+                _run.Note(JournalFact.Of(JournalFacts.DomainStarted, "state", StateName(p.Plan.TargetState)));
+            }, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -109,7 +119,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             await Task.Run(() => dom.Create(before == DomainState.Paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None), CancellationToken.None)
                 .ConfigureAwait(false);
             report.Undone.Add("booted afresh on its previous disks (the memory state it had is lost)");
-        });
+        }, JournalFact.Of(JournalFacts.DomainStopped, "state", StateName(before)));
         await AwaitRawAsync("stop", e => e.Type == DomainEventType.Stopped).ConfigureAwait(false);
         Log.RevertStopped(context.Logger, _name);
     }
@@ -126,7 +136,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             {
                 report.DeleteCreatedFile(overlay, $"the new overlay '{overlay}'");
                 return Task.CompletedTask;
-            });
+            }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Path));
             Log.OverlayCreated(context.Logger, overlay, disk.Path);
         }
     }
@@ -142,7 +152,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             context.Connection.DefineDomain(p.SavedDefinition).Dispose();
             report.Undone.Add("it is defined again on its previous disks");
             return Task.CompletedTask;
-        });
+        }, JournalFact.Of(JournalFacts.DomainDefined));
     }
 
     private async Task StartAsync(ExternalRevertPlan plan)
@@ -177,6 +187,8 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         foreach (var evt in RevertEvents.For(p.Before, p.Plan.TargetState, newProcess: true, redefined: true))
             context.Events.Publish(Synthesized(evt));
     }
+
+    internal static string StateName(DomainState state) => state.ToString().ToLowerInvariant();
 
     private void ReleaseEvents() => Interlocked.Exchange(ref _suppression, null)?.Dispose();
 

@@ -30,14 +30,16 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
     /// Whether <paramref name="path"/> starts with libvirt's save-image magic, complete or partial: the test of
     /// "libvirt made this file" before delete removes a memory file (a redefined snapshot may name any file).
     /// </summary>
-    public static bool HasMagic(string path)
+    public static bool HasMagic(string path) => MagicOf(path) is CompleteMagic or PartialMagic;
+
+    /// <summary>The first 16 bytes of <paramref name="path"/> as text (<see cref="CompleteMagic"/>, <see cref="PartialMagic"/> or anything), null when shorter.</summary>
+    public static string? MagicOf(string path)
     {
         Span<byte> magic = stackalloc byte[16];
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length)
-            return false;
-        var text = Encoding.ASCII.GetString(magic);
-        return text is CompleteMagic or PartialMagic;
+            return null;
+        return Encoding.ASCII.GetString(magic);
     }
 
     /// <summary>Reads the header of <paramref name="path"/>; throws SnapshotException (BadInput) for anything but a libvirt save image.</summary>

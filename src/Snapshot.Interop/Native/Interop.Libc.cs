@@ -7,6 +7,7 @@ internal static unsafe partial class Interop
 {
     internal static partial class Libc
     {
+        internal const int FDupFd = 0;
         internal const int FGetFl = 3;
         internal const int FSetFl = 4;
         internal const int FSetPipeSz = 1031;

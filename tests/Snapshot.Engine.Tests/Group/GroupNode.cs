@@ -40,7 +40,7 @@ internal sealed class GroupNode : IDisposable
             lock (_qemus)
                 _qemus[d.Name] = qemu;
             return qemu;
-        }, Records));
+        }) { GroupDirectory = Records });
     }
 
     public string Directory { get; }

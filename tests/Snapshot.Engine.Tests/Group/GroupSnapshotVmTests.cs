@@ -27,7 +27,8 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
     {
         var uri = Stack.Named(stack).Uri;
         var guests = new List<TestGuest.TestGuest>();
-        var records = Directory.CreateTempSubdirectory("virtsnap-group-records-").FullName;
+        var scratch = Directory.CreateTempSubdirectory("virtsnap-group-").FullName;
+        var records = Path.Combine(scratch, "records"); // in a 0700 directory, as the state directory must be
         try
         {
             for (var i = 0; i < count; i++)
@@ -36,7 +37,7 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
                 await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
             using var connection = LibvirtConnection.Open(uri);
             using var engine = new SnapshotEngine(connection, null, ownsConnection: false,
-                new EngineSeams(new NthStepFault("pause", 2), d => new LibvirtQemuDomain(d), records));
+                new EngineSeams(new NthStepFault("pause", 2), d => new LibvirtQemuDomain(d)) { GroupDirectory = records });
             var request = new SnapshotGroupCreateOptions { Name = "cut", Domains = [.. guests.Select(g => g.DomainName)], Description = "one instant" };
 
             await A_fault_in_the_second_member_leaves_every_member_as_it_was(engine, request, guests);
@@ -52,7 +53,7 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
         {
             foreach (var guest in guests)
                 await guest.DisposeAsync();
-            Directory.Delete(records, recursive: true);
+            Directory.Delete(scratch, recursive: true);
         }
     }
 

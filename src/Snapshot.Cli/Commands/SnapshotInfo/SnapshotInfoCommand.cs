@@ -35,6 +35,7 @@ internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions
         Line(sb, "Descendants:", details.Descendants.ToString(CultureInfo.InvariantCulture));
         Line(sb, "Metadata:", VirshFormat.YesNo(details.HasMetadata));
         ctx.Print(sb.ToString());
+        await ctx.WarnIfInterruptedAsync(engine.DomainFromOperand(domain), ct);
         return ExitCodes.Success;
     }
 

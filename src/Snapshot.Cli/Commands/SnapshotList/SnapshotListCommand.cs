@@ -68,6 +68,7 @@ internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions
         };
 
         using var engine = ctx.Connect(readOnly: true);
+        await ctx.WarnIfInterruptedAsync(engine.DomainFromOperand(domain), ct);
         if (tree && !ctx.Json)
         {
             // A tree needs names and parents only: no XML description per snapshot.

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// An instant snapshot whose process died. Forward when the snapshot was registered, or when the memory file is
+/// complete (its magic) and the journal holds what registering needs; else back. Either way QEMU is first let
+/// finish (its writer is gone, so the migration fails at once; one still running after a minute is cancelled),
+/// the guest resumed if it is paused, the migration settings put back. Back: the partial memory file and the
+/// overlays nothing uses are deleted; disks already switched stay on their overlays (a valid chain: switching
+/// back would drop what the guest wrote since), as the in-process rollback leaves them.
+/// </summary>
+internal sealed class InstantCreateRecovery : IOperationRecovery
+{
+    private static readonly TimeSpan MigrationEndWait = TimeSpan.FromMinutes(1);
+
+    public string Operation => InstantSnapshot.Sequence.Operation;
+
+    public async Task<RecoveryOutcome> RecoverAsync(RecoveryContext r, CancellationToken cancellationToken)
+    {
+        var record = r.Record;
+        var qemu = new QemuMigration(r.Engine.Qemu(r.Domain));
+        if (r.Domain.IsActive)
+        {
+            if (record.Started("hand-pipe-to-qemu"))
+                await EndMigrationAsync(r, qemu, cancellationToken).ConfigureAwait(false);
+            if (record.Fact(JournalFacts.QemuFd)?["name"] is { } fd && !record.Started("start-background-snapshot"))
+                Try(r, "closing the descriptor handed to QEMU", () => qemu.CloseFd(fd));
+            // The preflight refused a paused guest and the lock kept everyone else out: paused now means paused by the run.
+            if (record.Started("create-overlays") && r.State == DomainState.Paused)
+            {
+                r.Domain.Resume();
+                r.Done.Add("the guest was resumed");
+            }
+            RestoreSettings(r, qemu);
+        }
+        else
+        {
+            r.Left.Add("the domain is not running (QEMU's migration settings went with its process)");
+        }
+
+        var definition = record.Fact(JournalFacts.SnapshotDefinition);
+        var name = definition?["name"];
+        var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
+        var complete = memory is not null && File.Exists(memory) && SaveImageHeader.MagicOf(memory) == SaveImageHeader.CompleteMagic;
+        // The name was free at the preflight, under the lock: a snapshot of that name now is this run's.
+        if (name is not null && r.HasSnapshot(name))
+        {
+            r.Done.Add($"the snapshot '{name}' was registered already");
+            return RecoveryOutcome.RolledForward;
+        }
+        if (complete && definition?["xml"] is { } xml && name is not null)
+        {
+            r.Domain.CreateSnapshot(xml, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current).Dispose();
+            r.Done.Add($"the snapshot '{name}' was registered (its memory file {memory} is complete)");
+            return RecoveryOutcome.RolledForward;
+        }
+
+        var referenced = r.ReferencedFiles();
+        if (memory is not null && File.Exists(memory))
+        {
+            if (complete)
+                r.Left.Add($"the memory file {memory} looks complete but nothing registers it: kept (snapshot-create --redefine can register it)");
+            else if (SaveImageHeader.MagicOf(memory) == SaveImageHeader.PartialMagic)
+                r.DeleteIfUnreferenced(memory, $"the partial memory file {memory}", referenced);
+            else
+                r.Left.Add($"the memory file {memory} is not a libvirt save image: kept");
+        }
+        foreach (var overlay in r.Created(JournalFacts.OverlayRole))
+        {
+            var path = overlay["path"]!;
+            if (referenced.Contains(path))
+                r.Left.Add($"the disk runs on the overlay {path} (backing {overlay["backing"]}): a valid chain, kept");
+            else
+                r.DeleteIfUnreferenced(path, $"the overlay {path} made for the snapshot", referenced);
+        }
+        return RecoveryOutcome.RolledBack;
+    }
+
+    // The migration's writer (the relay in the dead process) is gone: QEMU's write fails on the closed pipe. Wait
+    // for it to end, the guest running; cancel only one that has not ended after a minute.
+    private static async Task EndMigrationAsync(RecoveryContext r, QemuMigration qemu, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var status = qemu.QueryMigrate();
+        if (!status.IsActive)
+            return;
+        while (status.IsActive && clock.Elapsed < MigrationEndWait)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            status = qemu.QueryMigrate();
+        }
+        if (status.IsActive)
+        {
+            qemu.Cancel();
+            while (qemu.QueryMigrate().IsActive && clock.Elapsed < MigrationEndWait * 2)
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            r.Done.Add("QEMU's background snapshot, still running without its writer, was cancelled");
+        }
+        else
+        {
+            r.Done.Add($"QEMU's background snapshot ended ({status.Status})");
+        }
+    }
+
+    private static void RestoreSettings(RecoveryContext r, QemuMigration qemu)
+    {
+        foreach (var setting in r.Record.FactsOf(JournalFacts.MigrationSetting))
+        {
+            var (name, value) = (setting["name"], setting["restore"]);
+            if (name == QemuMigration.BackgroundSnapshot)
+            {
+                if (Try(r, "turning QEMU's background-snapshot capability off", () => qemu.SetCapability(name, value == "on")))
+                    r.Done.Add($"QEMU's {name} capability was turned {value} again");
+            }
+            else if (name == QemuMigration.MaxBandwidth && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+            {
+                if (Try(r, "restoring QEMU's migration bandwidth", () => qemu.SetMaxBandwidth(limit)))
+                    r.Done.Add("QEMU's migration bandwidth limit was restored");
+            }
+        }
+    }
+
+    private static bool Try(RecoveryContext r, string what, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (Exception e) when (e is LibvirtException or QemuCommandException)
+        {
+            r.Left.Add($"{what} failed ({e.Message})");
+            return false;
+        }
+    }
+}
