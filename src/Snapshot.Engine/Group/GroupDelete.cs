@@ -15,10 +15,11 @@ internal sealed class GroupDelete(EngineContext context, string name)
         var store = context.Groups();
         var group = store.Get(name);
         var present = group.Members.Where(m => Exists(m.Uuid)).ToList();
-        using var members = await GroupMembers.LockAsync(context, present.Select(m => DomainRef.ByUuid(m.Uuid)), "group-delete", ct).ConfigureAwait(false);
+        using var members = await GroupMembers.LockAsync(context, present.Select(m => DomainRef.ByUuid(m.Uuid)), "group-delete", "delete", ct).ConfigureAwait(false);
         var remaining = new List<SnapshotGroupMember>(present);
-        foreach (var (member, dom) in present.Zip(members.Domains))
+        foreach (var ((member, dom), journal) in present.Zip(members.Domains).Zip(members.Journals))
         {
+            context.Journal = journal;
             if (!HasSnapshot(dom))
             {
                 remaining.Remove(member);

@@ -6,17 +6,25 @@ namespace Snapshot.Engine;
 /// <summary>
 /// The domains of a group operation, looked up and locked together: each by its own operation lock
 /// (<see cref="DomainLock"/>), all taken before any member is checked, so that no other virt-snap changes a member
-/// while the group works on it. A held lock is refused at once, with the locks already taken released.
+/// while the group works on it. A held lock is refused at once, with the locks already taken released. Under the
+/// locks, as for one domain's changing call: an operation a dead process left half done on a member is recovered
+/// first, and each member gets its own journal of <c>memberOperation</c> (what a kill leaves is recovered per
+/// member, as that operation of one domain).
 /// </summary>
 internal sealed class GroupMembers : IDisposable
 {
     private readonly List<DomainLock> _locks = [];
+    private readonly List<OperationJournal> _journals = [];
 
     private GroupMembers(List<LibvirtDomain> domains) => Domains = domains;
 
     public IReadOnlyList<LibvirtDomain> Domains { get; }
 
-    public static async Task<GroupMembers> LockAsync(EngineContext context, IEnumerable<DomainRef> domains, string operation, CancellationToken ct)
+    /// <summary>Each member's journal, in the order of <see cref="Domains"/>.</summary>
+    public IReadOnlyList<OperationJournal> Journals => _journals;
+
+    public static async Task<GroupMembers> LockAsync(EngineContext context, IEnumerable<DomainRef> domains, string operation, string memberOperation,
+        CancellationToken ct)
     {
         var resolved = new List<LibvirtDomain>();
         var members = new GroupMembers(resolved);
@@ -30,6 +38,11 @@ internal sealed class GroupMembers : IDisposable
             }
             foreach (var dom in resolved)
                 members._locks.Add(await DomainLock.AcquireAsync(context.Connection, dom, operation, ct).ConfigureAwait(false));
+            foreach (var dom in resolved)
+            {
+                await JournalRecovery.RecoverAsync(context, dom, ct).ConfigureAwait(false);
+                members._journals.Add(OperationJournal.For(context.Journals, context.Connection, dom, memberOperation));
+            }
             return members;
         }
         catch
@@ -91,6 +104,9 @@ internal sealed class GroupMembers : IDisposable
 
     public void Dispose()
     {
+        // Ended here, done or rolled back: only a process that dies leaves its journals.
+        foreach (var journal in _journals)
+            journal.Complete();
         foreach (var held in _locks)
             held.Dispose();
         foreach (var dom in Domains)

@@ -15,17 +15,18 @@ internal sealed class GroupRevert(EngineContext context, string name, RevertTarg
     {
         GroupMembers.CheckName(name);
         var group = context.Groups().Get(name);
-        using var members = await GroupMembers.LockAsync(context, group.Members.Select(m => DomainRef.ByUuid(m.Uuid)), "group-revert", ct).ConfigureAwait(false);
+        using var members = await GroupMembers.LockAsync(context, group.Members.Select(m => DomainRef.ByUuid(m.Uuid)), "group-revert", "revert", ct).ConfigureAwait(false);
         var paused = new SnapshotRevertOptions { Target = RevertTarget.Paused };
         foreach (var dom in members.Domains)
             Preflight(dom, paused);
         ct.ThrowIfCancellationRequested();
 
         var reverted = new List<string>();
-        foreach (var dom in members.Domains)
+        foreach (var (dom, journal) in members.Domains.Zip(members.Journals))
         {
             try
             {
+                context.Journal = journal;
                 await new SnapshotRevert(context).RunAsync(DomainRef.ByUuid(dom.Uuid), name, paused, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || reverted.Count > 0)

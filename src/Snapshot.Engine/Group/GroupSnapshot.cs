@@ -17,16 +17,16 @@ internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOp
         GroupMembers.CheckRequest(options);
         var store = context.Groups();
         store.CheckAbsent(options.Name);
-        using var members = await GroupMembers.LockAsync(context, options.Domains.Select(DomainRef.ByOperand), "group-create", ct).ConfigureAwait(false);
+        using var members = await GroupMembers.LockAsync(context, options.Domains.Select(DomainRef.ByOperand), "group-create", "instant-create", ct).ConfigureAwait(false);
         var snapshots = new List<InstantSnapshot>();
         try
         {
-            foreach (var dom in members.Domains)
+            foreach (var (dom, journal) in members.Domains.Zip(members.Journals))
             {
                 var request = GroupMembers.MemberRequest(options, dom);
                 SnapshotCreate.BuildXml(request);
                 CreateRules.CheckState(request.Modifiers, dom.IsActive);
-                snapshots.Add(new InstantSnapshot(context, dom, request, requestedAt, _ => { }) { InGroup = true });
+                snapshots.Add(new InstantSnapshot(context, dom, request, requestedAt, _ => { }, journal) { InGroup = true });
             }
             // Refusals before anything changes, for every member: thrown as they are.
             foreach (var member in snapshots)

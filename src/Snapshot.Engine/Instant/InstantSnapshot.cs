@@ -10,7 +10,7 @@ namespace Snapshot.Engine;
 /// valid disk chain and says exactly what was undone and what was left.
 /// </summary>
 internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDomain dom, SnapshotCreateOptions options,
-    DateTimeOffset requestedAt, Action<SnapshotPoint> pointTaken) : IDisposable
+    DateTimeOffset requestedAt, Action<SnapshotPoint> pointTaken, OperationJournal? journal = null) : IDisposable
 {
     public static readonly StepSequence Sequence = new("instant-create",
         new StepDefinition("preflight", "checking the host and the domain"),
@@ -37,7 +37,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly QemuMigration _qemu = new(context.Qemu(dom));
-    private readonly OperationRun _run = context.StartRun(Sequence, dom.Name);
+    // A group member's run writes its own journal; a single snapshot's, the journal of the call that holds the lock.
+    private readonly OperationRun _run = context.StartRun(Sequence, dom.Name, journal);
     private readonly string _domain = dom.Name;
     private readonly string _fdName = "vsnap-" + Guid.NewGuid().ToString("N");
     private InstantPlan? _plan;

@@ -57,7 +57,8 @@ internal sealed class EngineContext
         set => _journal.Value = value;
     }
 
-    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain, Journal);
+    /// <summary>A run of <paramref name="sequence"/>, journaled to <paramref name="journal"/> (null: the changing call's <see cref="Journal"/>).</summary>
+    public OperationRun StartRun(StepSequence sequence, string domain, OperationJournal? journal = null) => new(sequence, Steps, Logger, domain, journal ?? Journal);
 
     /// <summary>The domain <paramref name="domain"/> names: exactly by name, UUID or ID, or as virsh's operand (<see cref="ResolveOperand"/>).</summary>
     /// <exception cref="DomainNotFoundException">No such domain.</exception>

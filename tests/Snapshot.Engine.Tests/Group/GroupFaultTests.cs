@@ -113,6 +113,41 @@ public sealed class GroupFaultTests
         e.Which.Kind.Should().Be(SnapshotErrorKind.NotFound);
     }
 
+    [Fact]
+    public async Task Every_member_journals_its_own_run_while_the_group_works_and_none_is_left_after()
+    {
+        var seen = new JournalsSeen("create-overlays", 2);
+        using var node = new GroupNode(seen);
+        seen.Paths = [.. node.Names.Select(m =>
+        {
+            using var dom = node.Connection.LookupDomain(m);
+            return node.Engine.Context.Journals.PathOf(DomainLock.KeyOf(node.Connection.Uri, dom.Uuid));
+        })];
+
+        await node.Engine.CreateGroupAsync(Request(node));
+
+        seen.Existed.Should().Equal([true, true], "each member's instant-create run is journaled, as one domain's is");
+        seen.Paths.Should().OnlyContain(p => !File.Exists(p), "a group that ended in its process leaves no journal");
+    }
+
+    private sealed class JournalsSeen(string step, int nth) : IStepHook
+    {
+        private int _seen;
+
+        public IReadOnlyList<string> Paths { get; set; } = [];
+
+        public IReadOnlyList<bool> Existed { get; private set; } = [];
+
+        public ValueTask BeforeAsync(StepPoint point, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask AfterAsync(StepPoint point, StepLedger ledger, CancellationToken cancellationToken)
+        {
+            if (point.Step == step && Interlocked.Increment(ref _seen) == nth)
+                Existed = [.. Paths.Select(File.Exists)];
+            return ValueTask.CompletedTask;
+        }
+    }
+
     [Theory]
     [InlineData("", "the group's name is empty")]
     [InlineData("a/b", "may not contain '/'")]
