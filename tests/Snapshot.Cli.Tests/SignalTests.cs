@@ -64,7 +64,7 @@ public sealed class SignalTests
     /// The same command run through <c>env --default-signal</c>: a test run started as a background job (or under
     /// nohup) inherits SIGINT (SIGHUP) ignored, and virt-snap, like any program, leaves an ignored signal ignored.
     /// </summary>
-    private static ProcessStartInfo WithDefaultSignals(ProcessStartInfo start)
+    internal static ProcessStartInfo WithDefaultSignals(ProcessStartInfo start)
     {
         var wrapped = new ProcessStartInfo("env")
         {
@@ -82,7 +82,7 @@ public sealed class SignalTests
     }
 
     /// <summary>Waits until the kernel's SigCgt mask of <paramref name="pid"/> has every signal of <paramref name="signals"/>.</summary>
-    private static async Task WaitUntilCaughtAsync(int pid, int[] signals)
+    internal static async Task WaitUntilCaughtAsync(int pid, int[] signals)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)

@@ -10,8 +10,8 @@ internal sealed record StepPoint(string Operation, string Step, int Occurrence, 
 /// <summary>
 /// The fault seam: called around every named step of every multi-step operation. The engine's own hook does
 /// nothing; a test's throws before a step to fail it there. Chosen when the engine is built, never switched
-/// globally, so that one test's faults cannot reach another's engine. The points are where a journal of the
-/// ledger (or a simulated process death after a step) attaches.
+/// globally, so that one test's faults cannot reach another's engine. The run journals each step around it; the
+/// test-only <see cref="KillSwitch"/> ends the process after a step here.
 /// </summary>
 internal interface IStepHook
 {

@@ -1,6 +1,6 @@
 namespace Snapshot.Engine;
 
-/// <summary>One named step: a stable name (for tests, logs and a future journal) and what it is doing, for messages.</summary>
+/// <summary>One named step: a stable name (for tests, logs and the journal) and what it is doing, for messages.</summary>
 /// <param name="Name">Stable, lower-case, dashed: <c>create-memory-file</c>.</param>
 /// <param name="Doing">The message's words: "creating the memory file".</param>
 /// <param name="Repeats">Whether the step runs once per item (a delete's snapshots), so that the sequence may start again at it.</param>
