@@ -9,6 +9,7 @@ using Snapshot.Cli.Commands.SnapshotCreateAs;
 using Snapshot.Cli.Commands.SnapshotCurrent;
 using Snapshot.Cli.Commands.SnapshotDelete;
 using Snapshot.Cli.Commands.SnapshotDumpXml;
+using Snapshot.Cli.Commands.SnapshotGroup;
 using Snapshot.Cli.Commands.SnapshotInfo;
 using Snapshot.Cli.Commands.SnapshotList;
 using Snapshot.Cli.Commands.SnapshotParent;
@@ -118,6 +119,11 @@ internal static class Cli
         root.Subcommands.Add(SnapshotParentCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRevertCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRecoverCommandParser.GetCommand(globals));
+        foreach (var group in SnapshotGroupCommandParser.GetCommands(globals))
+        {
+            root.Subcommands.Add(group);
+        }
+
         root.Subcommands.Add(EventCommandParser.GetCommand(globals));
         root.Subcommands.Add(VersionCommandParser.GetCommand(globals));
         // Hidden: what the .deb's shell completion and man page are made with.

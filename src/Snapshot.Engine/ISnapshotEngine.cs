@@ -64,4 +64,45 @@ public interface ISnapshotEngine : IDisposable
     /// <exception cref="SnapshotException">libvirt refused the registration.</exception>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     IDisposable Subscribe(Action<LifecycleEvent> handler);
+
+    /// <summary>
+    /// Takes an instant snapshot of every domain of <paramref name="options"/> at one instant: every member is paused
+    /// inside one window, so that all are paused at one moment (a consistent cut), and each is resumed as soon as its
+    /// own point is safe. Each member's snapshot is a normal external snapshot named after the group; the group is
+    /// recorded on the host, where every later engine on this connection finds it. Every member is checked before any
+    /// is touched; a failure of any member rolls back every member.
+    /// </summary>
+    /// <param name="options">The group's name, its domains and where their files go.</param>
+    /// <param name="cancellationToken">Cancels up to the pause and during the memory writes; every member is rolled back.</param>
+    /// <returns>The group as recorded: each member's pause and the window's spread.</returns>
+    /// <exception cref="SnapshotException">A member was refused (nothing changed) or failed (every member rolled back, said in the message); <see cref="SnapshotErrorKind.AlreadyExists"/>: the group exists.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; every member rolled back.</exception>
+    Task<SnapshotGroupInfo> CreateGroupAsync(SnapshotGroupCreateOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>The group snapshots recorded on this host for this connection, by name.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="SnapshotException">A record cannot be read.</exception>
+    Task<IReadOnlyList<SnapshotGroupInfo>> ListGroupsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One group snapshot's record.</summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.NotFound"/>: no such group on this connection.</exception>
+    Task<SnapshotGroupInfo> GetGroupAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reverts every member to the group's snapshot: every member checked first, then each reverted paused, then all
+    /// resumed in one short window (unless <paramref name="target"/> is <see cref="RevertTarget.Paused"/>).
+    /// </summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="target">Running (the default, as the members were taken) or left paused.</param>
+    /// <param name="cancellationToken">Cancels before the first member is reverted.</param>
+    /// <exception cref="SnapshotException">A member was refused (nothing changed) or failed (the message names the members reverted).</exception>
+    Task<SnapshotGroupRevertResult> RevertGroupAsync(string name, RevertTarget target = RevertTarget.AsSnapshot, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes each member's snapshot of the group (its files too, as a snapshot delete does), then the group's record.</summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="cancellationToken">Stops between members.</param>
+    /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.NotFound"/>: no such group; else a member's delete failed (the record keeps the members left).</exception>
+    Task DeleteGroupAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -136,6 +136,34 @@ public sealed class SnapshotEngine : ISnapshotEngine
         return EngineBoundary.Run(() => Events.Subscribe(null, handler));
     }
 
+    /// <inheritdoc />
+    public Task<SnapshotGroupInfo> CreateGroupAsync(SnapshotGroupCreateOptions options, CancellationToken cancellationToken = default) =>
+        Group(() => new GroupSnapshot(Context, options).RunAsync(cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SnapshotGroupInfo>> ListGroupsAsync(CancellationToken cancellationToken = default) =>
+        Group(() => Task.FromResult(Context.Groups().List()), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotGroupInfo> GetGroupAsync(string name, CancellationToken cancellationToken = default) =>
+        Group(() =>
+        {
+            GroupMembers.CheckName(name);
+            return Task.FromResult(Context.Groups().Get(name));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SnapshotGroupRevertResult> RevertGroupAsync(string name, RevertTarget target = RevertTarget.AsSnapshot, CancellationToken cancellationToken = default) =>
+        Group(() => new GroupRevert(Context, name, target).RunAsync(cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteGroupAsync(string name, CancellationToken cancellationToken = default) =>
+        Group(async () =>
+        {
+            await new GroupDelete(Context, name).RunAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     /// <summary>The snapshot XML that <paramref name="options"/> describe (what <c>--print-xml</c> shows); no connection needed.</summary>
     /// <param name="options">The request.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -163,6 +191,13 @@ public sealed class SnapshotEngine : ISnapshotEngine
 
     /// <summary>Names this type, not the binding's handle, when the engine was disposed.</summary>
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    // libvirt's calls block: a group operation runs off the caller's thread, inside the one error root.
+    private Task<T> Group<T>(Func<Task<T>> body, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return EngineBoundary.RunAsync(() => Task.Run(body, cancellationToken));
+    }
 
     private SnapshotDomain Handle(Func<DomainRef> domain)
     {

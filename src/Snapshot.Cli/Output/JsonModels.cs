@@ -98,5 +98,8 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(EventSummaryJson))]
 [JsonSerializable(typeof(SnapshotPointJson))]
 [JsonSerializable(typeof(ErrorJson))]
+[JsonSerializable(typeof(GroupJson))]
+[JsonSerializable(typeof(List<GroupJson>))]
+[JsonSerializable(typeof(GroupRevertJson))]
 [JsonSerializable(typeof(List<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -49,7 +49,7 @@ internal sealed class SnapshotCreate(EngineContext context)
         cancellationToken.ThrowIfCancellationRequested();
         using var dom = context.Resolve(domain);
         CreateRules.CheckState(options.Modifiers, dom.IsActive);
-        var run = new InstantSnapshot(context, dom, options, requestedAt,
+        using var run = new InstantSnapshot(context, dom, options, requestedAt,
             point => context.Callbacks.Invoke(options.OnSnapshotPoint, point, "snapshot-point callback"));
         return await run.RunAsync(progress, cancellationToken).ConfigureAwait(false);
     }

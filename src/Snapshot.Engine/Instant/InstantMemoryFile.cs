@@ -110,10 +110,15 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
         }
     }
 
-    /// <summary>Undo of the file: a partial one is deleted, a complete one kept (it can still be registered).</summary>
-    public void Discard(RollbackReport report)
+    /// <summary>Undo of the file: a partial one is deleted, a complete one kept (it can still be registered) unless <paramref name="evenComplete"/>.</summary>
+    public void Discard(RollbackReport report, bool evenComplete = false)
     {
         _file?.Dispose();
+        if (Complete && evenComplete)
+        {
+            report.DeleteCreatedFile(Path, $"the memory file {Path}");
+            return;
+        }
         if (Complete)
         {
             report.Left.Add($"the memory file {Path} is complete (it can be registered with snapshot-create --redefine)");

@@ -30,13 +30,15 @@ internal static class InstantPreflight
     {
         var domain = dom.Name;
         CheckRunning(dom, domain);
+        var domainXml = XElement.Parse(dom.GetXmlDesc());
+        UntrackedMemory.Check(domainXml, domain);
         CheckNoJob(domain, qemu);
         CheckCapabilities(domain, qemu);
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         CheckNameFree(dom, domain, name);
         var memoryFile = CheckMemoryFile(options.Memory?.File);
-        var disks = PlanDisks(XElement.Parse(dom.GetXmlDesc()), name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
+        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
         string? parent = null;
         if (dom.HasCurrentSnapshot)
         {

@@ -10,10 +10,41 @@ internal sealed partial class InstantSnapshot
     private async Task<Exception> FailAsync(Exception cause, CancellationToken ct)
     {
         var cancelled = cause is OperationCanceledException && ct.IsCancellationRequested;
-        var failedStep = _run.Current.Doing;
+        var failedStep = FailedStep;
         Log.InstantFailed(context.Logger, _domain, Name, failedStep, cause.Message);
-        var registered = _run.Ledger.Has("register");
+        var (undone, left) = await RollBackAsync().ConfigureAwait(false);
+
+        var what = cancelled ? "was cancelled" : "failed";
+        var reason = cancelled ? "" : ": " + cause.Message;
+        var undoneText = undone.Count > 0 ? $" Undone: {string.Join("; ", undone)}." : "";
+        var message = $"instant snapshot '{Name}' of '{_domain}' {what} while {failedStep}{reason}.{undoneText} Left: {string.Join("; ", left)}.";
+        if (cancelled)
+            return new OperationCanceledException(message, cause, ct);
+        return new SnapshotException(FailureKind(cause), message, cause);
+    }
+
+    /// <summary>The words of the step running now, or the one that failed.</summary>
+    public string FailedStep => _run.Current.Doing;
+
+    /// <summary>The kind of a failure after the checks: NotSupported when the cause was, else Failed.</summary>
+    internal static SnapshotErrorKind FailureKind(Exception cause)
+    {
+        var kind = ErrorClassifier.Classify(cause);
+        if (kind is SnapshotErrorKind.BadInput or SnapshotErrorKind.NotFound)
+            kind = SnapshotErrorKind.Failed;
+        if (cause is SnapshotException { Kind: SnapshotErrorKind.NotSupported })
+            kind = SnapshotErrorKind.NotSupported;
+        return kind;
+    }
+
+    /// <summary>Runs the ledger's undos, last done first: what they undid, and what is left (the domain's state first).</summary>
+    public async Task<(IReadOnlyList<string> Undone, IReadOnlyList<string> Left)> RollBackAsync()
+    {
+        _run.Journal?.Release(); // a group member paused but never completed still holds its journal's writes
+        StopWatching();
+        var registered = _run.Ledger.Has("register") && !_registrationUndone;
         var report = await _run.Ledger.RollBackAsync().ConfigureAwait(false);
+        registered &= !_registrationUndone;
         var left = new List<string>();
         try
         {
@@ -31,19 +62,29 @@ internal sealed partial class InstantSnapshot
             left.Add("the disks are unchanged");
         if (!registered)
             left.Add("no snapshot was recorded");
+        return (report.Undone, left);
+    }
 
-        var what = cancelled ? "was cancelled" : "failed";
-        var reason = cancelled ? "" : ": " + cause.Message;
-        var undone = report.Undone.Count > 0 ? $" Undone: {string.Join("; ", report.Undone)}." : "";
-        var message = $"instant snapshot '{Name}' of '{_domain}' {what} while {failedStep}{reason}.{undone} Left: {string.Join("; ", left)}.";
-        if (cancelled)
-            return new OperationCanceledException(message, cause, ct);
-        var kind = ErrorClassifier.Classify(cause);
-        if (kind is SnapshotErrorKind.BadInput or SnapshotErrorKind.NotFound)
-            kind = SnapshotErrorKind.Failed;
-        if (cause is SnapshotException { Kind: SnapshotErrorKind.NotSupported })
-            kind = SnapshotErrorKind.NotSupported;
-        return new SnapshotException(kind, message, cause);
+    /// <summary>
+    /// A group member's registration undone when another member failed: the record dropped and the complete
+    /// memory file deleted with it (alone it could be registered again; in a group it would be a cut of one).
+    /// A record that cannot be dropped is reported and its file kept; the rest of the rollback goes on, as it
+    /// does not depend on the record.
+    /// </summary>
+    private Task UnregisterAsync(RollbackReport report)
+    {
+        try
+        {
+            using (var snapshot = EngineContext.Lookup(dom, _plan!.Name))
+                snapshot.Delete(SnapshotDeleteFlags.MetadataOnly);
+            _registrationUndone = true;
+            report.Undone.Add($"the snapshot '{_plan.Name}' was dropped from libvirt's metadata");
+        }
+        catch (LibvirtException e)
+        {
+            report.Left.Add($"the snapshot '{_plan!.Name}' could not be dropped from libvirt's metadata ({e.Message}): virsh snapshot-delete {_domain} {_plan.Name} --metadata");
+        }
+        return Task.CompletedTask;
     }
 
     // The domain must be left running.

@@ -16,87 +16,112 @@ internal sealed partial class InstantSnapshot
     private string _resumeDetail = "";
     private bool _migrationCompleted;
 
-    private async Task<SnapshotPoint> TakeSnapshotPointAsync(CancellationToken ct)
-    {
-        var plan = _plan!;
-        using var watch = new PauseWatch();
-        using var subscription = context.Connection.SubscribeLifecycle(dom, watch.Observe);
+    private PauseWatch? _watch;
+    private IDisposable? _subscription;
+    private readonly Stopwatch _clock = new();
+    private DateTimeOffset _beforeSuspend;
+    private DateTimeOffset _suspendedAt;
+    private TimeSpan _suspended;
 
-        // No fsync inside the pause: the journal's writes wait until the guest runs again. Recovery reads what
-        // happened meanwhile (paused, disks switched, migration) from the domain and QEMU themselves.
+    /// <summary>Step 10, the snapshot point: the guest paused, its lifecycle events watched for the pause they measure.</summary>
+    public async Task PauseAsync(CancellationToken ct)
+    {
+        _watch = new PauseWatch();
+        _subscription = context.Connection.SubscribeLifecycle(dom, _watch.Observe);
+        // No fsync inside the pause: the journal's writes wait until the guest runs again (CompletePointAsync
+        // releases them). Recovery reads what happened meanwhile (paused, disks switched, migration) from the domain and QEMU.
         _run.Journal?.Hold();
-        try
-        {
-            return await PauseSwitchMigrateAsync(watch, plan, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _run.Journal?.Release();
-        }
-    }
-
-    private async Task<SnapshotPoint> PauseSwitchMigrateAsync(PauseWatch watch, InstantPlan plan, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var beforeSuspend = DateTimeOffset.UtcNow;
+        _clock.Restart();
+        _beforeSuspend = DateTimeOffset.UtcNow;
         await _run.Run("pause", () =>
         {
             ct.ThrowIfCancellationRequested();
             dom.Suspend();
             _run.Ledger.Record("pause", "paused the guest", ResumeIfPaused, JournalFact.Of(JournalFacts.GuestPaused));
         }, ct).ConfigureAwait(false);
-        var suspendedAt = DateTimeOffset.UtcNow;
-        var suspended = clock.Elapsed;
-
-        await _run.Run("switch-disks", () =>
-        {
-            var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
-            if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
-                flags |= SnapshotCreateFlags.ReuseExt;
-            _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
-            _disksSwitched = true;
-            var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
-            _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",
-                fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
-        }, ct).ConfigureAwait(false);
-        var disksSwitched = clock.Elapsed;
-
-        await _run.Run("start-background-snapshot", () =>
-        {
-            _qemu.MigrateToFd(_fdName);
-            _migrationStarted = true; // the migration owns the descriptor now
-            _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
-                JournalFact.Of(JournalFacts.MigrationStarted));
-        }, ct).ConfigureAwait(false);
-        var migrateReturned = clock.Elapsed;
-
-        var resumedAt = await _run.RunAsync("wait-resume", async () =>
-        {
-            var at = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
-            _run.Journal?.Release(); // the guest runs: what the pause held back is written now
-            return at;
-        }, ct).ConfigureAwait(false);
-
-        TimeSpan pause;
-        DateTimeOffset takenAt;
-        if (watch.Suspended is { } s && watch.Resumed is { } r && r >= s)
-        {
-            pause = r - s;
-            takenAt = s;
-            _pauseSource = "lifecycle events";
-        }
-        else
-        {
-            pause = resumedAt - beforeSuspend;
-            takenAt = suspendedAt;
-            _pauseSource = "engine timestamps (no lifecycle events)";
-        }
-        var timing = string.Create(CultureInfo.InvariantCulture,
-            $"pause: suspend {suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - suspended).TotalMilliseconds:0.0} ms, " +
-            $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock){_resumeDetail}");
-        Log.InstantStep(context.Logger, _domain, plan.Name, timing);
-        return new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
+        _suspendedAt = DateTimeOffset.UtcNow;
+        _suspended = _clock.Elapsed;
     }
+
+    /// <summary>Steps 11-13: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
+    {
+        var plan = _plan!;
+        var watch = _watch!;
+        var clock = _clock;
+        try
+        {
+            await _run.Run("switch-disks", () =>
+            {
+                var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
+                if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
+                    flags |= SnapshotCreateFlags.ReuseExt;
+                _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
+                _disksSwitched = true;
+                var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
+                _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",
+                    fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
+            }, ct).ConfigureAwait(false);
+            var disksSwitched = clock.Elapsed;
+
+            await _run.Run("start-background-snapshot", () =>
+            {
+                _qemu.MigrateToFd(_fdName);
+                _migrationStarted = true; // the migration owns the descriptor now
+                _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
+                    JournalFact.Of(JournalFacts.MigrationStarted));
+            }, ct).ConfigureAwait(false);
+            var migrateReturned = clock.Elapsed;
+
+            var resumedAt = await _run.RunAsync("wait-resume", async () =>
+            {
+                var at = await WaitResumedAsync(watch, clock).ConfigureAwait(false);
+                _run.Journal?.Release(); // the guest runs: what the pause held back is written now
+                return at;
+            }, ct).ConfigureAwait(false);
+
+            TimeSpan pause;
+            DateTimeOffset takenAt;
+            if (watch.Suspended is { } s && watch.Resumed is { } r && r >= s)
+            {
+                pause = r - s;
+                takenAt = s;
+                _pauseSource = "lifecycle events";
+            }
+            else
+            {
+                pause = resumedAt - _beforeSuspend;
+                takenAt = _suspendedAt;
+                _pauseSource = "engine timestamps (no lifecycle events)";
+            }
+            var timing = string.Create(CultureInfo.InvariantCulture,
+                $"pause: suspend {_suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - _suspended).TotalMilliseconds:0.0} ms, " +
+                $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock){_resumeDetail}");
+            Log.InstantStep(context.Logger, _domain, plan.Name, timing);
+            _point = new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
+            Log.InstantPointTaken(context.Logger, _domain, Name, (takenAt - requestedAt).TotalMilliseconds, pause.TotalMilliseconds, _pauseSource);
+            pointTaken(_point);
+            // What registering needs, journaled now: a process killed once the memory file is complete rolls forward with it.
+            _registration = InstantXml.Registration(plan, takenAt, _instantXml);
+            _run.Note(JournalFact.Of(JournalFacts.SnapshotDefinition, "name", plan.Name, "xml", _registration));
+            return _point;
+        }
+        finally
+        {
+            _run.Journal?.Release();
+            StopWatching();
+        }
+    }
+
+    private void StopWatching()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+        _watch?.Dispose();
+        _watch = null;
+    }
+
+    public void Dispose() => StopWatching();
 
     /// <summary>
     /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2 and

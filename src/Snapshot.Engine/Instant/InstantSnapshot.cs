@@ -10,7 +10,7 @@ namespace Snapshot.Engine;
 /// valid disk chain and says exactly what was undone and what was left.
 /// </summary>
 internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDomain dom, SnapshotCreateOptions options,
-    DateTimeOffset requestedAt, Action<SnapshotPoint> pointTaken)
+    DateTimeOffset requestedAt, Action<SnapshotPoint> pointTaken, OperationJournal? journal = null) : IDisposable
 {
     public static readonly StepSequence Sequence = new("instant-create",
         new StepDefinition("preflight", "checking the host and the domain"),
@@ -37,7 +37,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly QemuMigration _qemu = new(context.Qemu(dom));
-    private readonly OperationRun _run = context.StartRun(Sequence, dom.Name);
+    // A group member's run writes its own journal; a single snapshot's, the journal of the call that holds the lock.
+    private readonly OperationRun _run = context.StartRun(Sequence, dom.Name, journal);
     private readonly string _domain = dom.Name;
     private readonly string _fdName = "vsnap-" + Guid.NewGuid().ToString("N");
     private InstantPlan? _plan;
@@ -47,64 +48,94 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private long? _bandwidthToRestore;
     private bool _disksSwitched;
     private bool _migrationStarted;
+    private SnapshotPoint? _point;
+    private string _registration = "";
+    private bool _registrationUndone;
+
+    /// <summary>A member of a group snapshot: its registration is undone when another member fails.</summary>
+    public bool InGroup { get; init; }
+
+    /// <summary>The domain's name.</summary>
+    public string Domain => _domain;
+
+    /// <summary>The domain's UUID.</summary>
+    public Guid Uuid => dom.Uuid;
+
+    /// <summary>The plan the preflight settled (null before it).</summary>
+    public InstantPlan? Plan => _plan;
 
     private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
 
     public async Task<SnapshotInfo> RunAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         // Refusals before anything changes: these throw straight out.
-        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu), ct).ConfigureAwait(false);
-        var plan = _plan;
-        var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
-        Log.InstantPlanned(context.Logger, _domain, plan.Name, plan.MemoryFile, overlays);
+        await PreflightAsync(ct).ConfigureAwait(false);
         try
         {
-            ct.ThrowIfCancellationRequested();
-            // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
-            _run.Journal?.DeferDurability();
-            await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
-            await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-            _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
-            await _run.Run("create-memory-file", CreateMemoryFile, ct).ConfigureAwait(false);
-            // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
-            // between here and the pause but the disks, which the snapshot itself moves to the overlays.
-            _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
-            await _run.Run("write-header", () => _memory.WriteHeader(_instantXml), ct).ConfigureAwait(false);
-            // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
-            // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
-            await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
-            await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
-            await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
-
-            var point = await TakeSnapshotPointAsync(ct).ConfigureAwait(false);
-            Log.InstantPointTaken(context.Logger, _domain, Name, (point.TakenAt - requestedAt).TotalMilliseconds,
-                point.GuestPause.TotalMilliseconds, _pauseSource);
-            pointTaken(point);
-            // What registering needs, journaled now: a process killed once the memory file is complete rolls forward with it.
-            var registration = InstantXml.Registration(plan, point.TakenAt, _instantXml);
-            _run.Note(JournalFact.Of(JournalFacts.SnapshotDefinition, "name", plan.Name, "xml", registration));
-
-            var written = await _run.RunAsync("write-memory", () => WriteMemoryAsync(progress, ct), ct).ConfigureAwait(false);
-            Log.InstantMemoryWritten(context.Logger, _domain, Name, written, (DateTimeOffset.UtcNow - point.TakenAt).TotalSeconds);
-            var relayed = await _run.RunAsync("finish-relay", _memory.FinishRelayAsync, ct).ConfigureAwait(false);
-            Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
-                relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
-            await _run.Run("complete-memory-file", () =>
-            {
-                _memory.MarkComplete();
-                _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", _memory.Path));
-            }, ct).ConfigureAwait(false);
-            await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
-
-            // The memory is complete: registering takes milliseconds, and a cancel now would throw away
-            // a finished snapshot.
-            using var snapshot = await _run.Run("register", () => Register(registration), CancellationToken.None).ConfigureAwait(false);
-            return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
+            await PrepareAsync(ct).ConfigureAwait(false);
+            await PauseAsync(ct).ConfigureAwait(false);
+            await CompletePointAsync(ct).ConfigureAwait(false);
+            await WriteAsync(progress, ct).ConfigureAwait(false);
+            return await RegisterAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
             throw await FailAsync(e, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Step 1: the checks; a refusal changes nothing and is thrown as it is.</summary>
+    public async Task PreflightAsync(CancellationToken ct)
+    {
+        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu), ct).ConfigureAwait(false);
+        var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
+        Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays);
+    }
+
+    /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
+    public async Task PrepareAsync(CancellationToken ct)
+    {
+        var plan = _plan!;
+        ct.ThrowIfCancellationRequested();
+        // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
+        _run.Journal?.DeferDurability();
+        await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
+        await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
+        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
+        await _run.Run("create-memory-file", CreateMemoryFile, ct).ConfigureAwait(false);
+        // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
+        // between here and the pause but the disks, which the snapshot itself moves to the overlays.
+        _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
+        await _run.Run("write-header", () => _memory.WriteHeader(_instantXml), ct).ConfigureAwait(false);
+        // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
+        // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
+        await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
+        await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+        await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Steps 14-17: the memory written and completed, QEMU's settings put back.</summary>
+    public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
+    {
+        var takenAt = _point!.TakenAt;
+        var written = await _run.RunAsync("write-memory", () => WriteMemoryAsync(progress, ct), ct).ConfigureAwait(false);
+        Log.InstantMemoryWritten(context.Logger, _domain, Name, written, (DateTimeOffset.UtcNow - takenAt).TotalSeconds);
+        var relayed = await _run.RunAsync("finish-relay", _memory!.FinishRelayAsync, ct).ConfigureAwait(false);
+        Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
+            relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
+        await _run.Run("complete-memory-file", () =>
+        {
+            _memory.MarkComplete();
+            _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", _memory.Path));
+        }, ct).ConfigureAwait(false);
+        await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Steps 18-19. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    public async Task<SnapshotInfo> RegisterAsync()
+    {
+        using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
+        return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
     }
 
     private void EnableBackgroundSnapshot()
@@ -143,7 +174,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _memory!.Create();
         _run.Ledger.Record("create-memory-file", $"created the partial memory file {_memory.Path}", report =>
         {
-            _memory.Discard(report);
+            _memory.Discard(report, evenComplete: _registrationUndone);
             return Task.CompletedTask;
         }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
     }
@@ -199,8 +230,11 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private LibvirtDomainSnapshot Register(string registration)
     {
         var snapshot = dom.CreateSnapshot(registration, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current);
-        _run.Ledger.Record("register", $"the snapshot '{_plan!.Name}' was recorded in libvirt's metadata",
-            fact: JournalFact.Of(JournalFacts.SnapshotRegistered, "name", _plan.Name));
+        var registered = JournalFact.Of(JournalFacts.SnapshotRegistered, "name", _plan!.Name);
+        if (InGroup)
+            _run.Ledger.Record("register", $"recorded the snapshot '{_plan.Name}' in libvirt's metadata", UnregisterAsync, registered);
+        else
+            _run.Ledger.Record("register", $"the snapshot '{_plan.Name}' was recorded in libvirt's metadata", fact: registered);
         return snapshot;
     }
 

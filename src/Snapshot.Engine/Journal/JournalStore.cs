@@ -81,12 +81,5 @@ internal sealed class JournalStore(string directory)
         NativeFile.SyncDirectory(Directory);
     }
 
-    private static string DefaultDirectory()
-    {
-        if (Environment.IsPrivilegedProcess)
-            return "/var/lib/virt-snap/journal";
-        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        var root = string.IsNullOrEmpty(state) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state") : state;
-        return Path.Combine(root, "virt-snap", "journal");
-    }
+    private static string DefaultDirectory() => Path.Combine(StateDirectory.Persistent, "journal");
 }

@@ -39,6 +39,9 @@ internal sealed class EngineContext
 
     public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
 
+    /// <summary>The group records of this connection.</summary>
+    public GroupStore Groups() => new(Connection.Uri, seams.GroupDirectory);
+
     /// <summary>The journals' directory.</summary>
     public JournalStore Journals => seams.Journals;
 
@@ -54,7 +57,8 @@ internal sealed class EngineContext
         set => _journal.Value = value;
     }
 
-    public OperationRun StartRun(StepSequence sequence, string domain) => new(sequence, Steps, Logger, domain, Journal);
+    /// <summary>A run of <paramref name="sequence"/>, journaled to <paramref name="journal"/> (null: the changing call's <see cref="Journal"/>).</summary>
+    public OperationRun StartRun(StepSequence sequence, string domain, OperationJournal? journal = null) => new(sequence, Steps, Logger, domain, journal ?? Journal);
 
     /// <summary>The domain <paramref name="domain"/> names: exactly by name, UUID or ID, or as virsh's operand (<see cref="ResolveOperand"/>).</summary>
     /// <exception cref="DomainNotFoundException">No such domain.</exception>
@@ -134,6 +138,9 @@ internal sealed class EngineContext
 /// </summary>
 internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDomain> Qemu, JournalStore Journals)
 {
+    /// <summary>Where group records are kept; null: the host's state directory (a test's own directory otherwise).</summary>
+    public string? GroupDirectory { get; init; }
+
     public EngineSeams(IStepHook steps, Func<LibvirtDomain, IQemuDomain> qemu)
         : this(steps, qemu, JournalStore.Default)
     {

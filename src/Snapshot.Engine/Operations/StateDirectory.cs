@@ -1,9 +1,21 @@
 namespace Snapshot.Engine;
 
-/// <summary>virt-snap's own directories (locks, journals): made 0700, used only when no one else may write in them.</summary>
+/// <summary>virt-snap's own directories (locks, journals, group records): made 0700, used only when no one else may write in them.</summary>
 internal static class StateDirectory
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Where what outlives a reboot lives: root's <c>/var/lib/virt-snap</c>; another user's under XDG_STATE_HOME (or ~/.local/state).</summary>
+    public static string Persistent { get; } = PersistentRoot();
+
+    private static string PersistentRoot()
+    {
+        if (Environment.IsPrivilegedProcess)
+            return "/var/lib/virt-snap";
+        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        var root = string.IsNullOrEmpty(state) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state") : state;
+        return Path.Combine(root, "virt-snap");
+    }
 
     /// <summary>
     /// Creates <paramref name="directory"/> and its parent 0700 if absent; refuses either when it is a symbolic link

@@ -80,9 +80,14 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
         return Ok(null);
     }
 
+    /// <summary>Every QMP command sent, by its "execute" name, in order.</summary>
+    public List<string> Executed { get; } = [];
+
     public string Command(string command)
     {
         var (execute, arguments) = Parse(command);
+        lock (_gate)
+            Executed.Add(execute);
         if (execute == Refuse)
             return Error("GenericError", "refused by the test");
         lock (_gate)

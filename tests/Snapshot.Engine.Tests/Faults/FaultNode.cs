@@ -10,7 +10,11 @@ internal sealed class FaultNode : IDisposable
 {
     public const string Domain = "test";
 
-    public FaultNode(IStepHook hook, Action<FakeQemu>? configure = null)
+    /// <param name="hook">The fault seam.</param>
+    /// <param name="configure">Changes the fake QEMU's replies.</param>
+    /// <param name="devices">More devices of the domain (XML inside its &lt;devices&gt;).</param>
+    /// <param name="domainExtra">More elements of the domain (XML after its &lt;os&gt;).</param>
+    public FaultNode(IStepHook hook, Action<FakeQemu>? configure = null, string devices = "", string domainExtra = "")
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("virtsnap-fault-").FullName;
         Disk = System.IO.Path.Combine(Directory, "disk.img");
@@ -22,8 +26,10 @@ internal sealed class FaultNode : IDisposable
                 <name>{Domain}</name>
                 <memory unit='MiB'>64</memory>
                 <os><type arch='x86_64'>hvm</type></os>
+                {domainExtra}
                 <devices>
                   <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{Disk}'/><target dev='vda' bus='virtio'/></disk>
+                  {devices}
                 </devices>
               </domain>
             </node>
