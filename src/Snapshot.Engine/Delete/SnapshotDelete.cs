@@ -96,7 +96,15 @@ internal sealed class SnapshotDelete(EngineContext context)
         {
             files = RevertCleanup.FilesOf(snapshot.GetXmlDesc());
             var children = engineMerges ? ChildDefinitions.Read(snapshot) : [];
-            await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LibvirtException e) when (engineMerges && e.Code == LibvirtErrorCode.InvalidArg && e.Message.Contains("unsupported flags", StringComparison.Ordinal))
+            {
+                // libvirt's test driver knows no record-only delete; its snapshots have no data, so its delete is one.
+                await Task.Run(() => snapshot.Delete(flags & ~SnapshotDeleteFlags.MetadataOnly), CancellationToken.None).ConfigureAwait(false);
+            }
             ChildDefinitions.Restore(dom, children);
             deleted.Add(info.Name);
             run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'");
