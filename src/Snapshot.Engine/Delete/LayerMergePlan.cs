@@ -41,7 +41,7 @@ internal sealed record LayerMerge(string Disk, ChainImage? Above, ChainImage Upp
 /// chain is backed by. Its neighbour above keeps its contents either way: going down, the upper layer's data
 /// lands in the free one and every name of the upper file moves to it (so the upper layer must have no
 /// dependent outside the chain); going up, the free layer's data is copied into the upper one. Of the two, the
-/// one that copies fewer bytes; a running domain's QEMU does it with a block job, which can pull only into
+/// one that copies fewer bytes (a base image only ever takes the layer above it in); a running domain's QEMU does it with a block job, which can pull only into
 /// its active layer, a shut-off one's with qemu-img.
 /// </summary>
 internal static class LayerMergePlanner
@@ -52,8 +52,10 @@ internal static class LayerMergePlanner
     /// <param name="named">Every image a remaining snapshot names (frozen images and overlays).</param>
     /// <param name="outside">Every image in the backing chain of a needed image that is not in the domain's chain.</param>
     /// <param name="online">Whether a QEMU process runs the chain (block jobs) or not (qemu-img).</param>
+    /// <param name="goneOverlays">The deleted snapshot's overlays: a merge that keeps one comes second, whatever its bytes,
+    /// since a file named for a snapshot that is gone would stay behind once the domain is reverted away from it.</param>
     public static LayerMerge? Next(string disk, IReadOnlyList<ChainImage> chain, IReadOnlySet<string> candidates, IReadOnlySet<string> named,
-        IReadOnlySet<string> outside, bool online)
+        IReadOnlySet<string> outside, bool online, IReadOnlySet<string>? goneOverlays = null)
     {
         for (var i = 1; i < chain.Count; i++)
         {
@@ -64,13 +66,14 @@ internal static class LayerMergePlanner
             var below = i + 1 < chain.Count ? chain[i + 1] : null;
             var above = i >= 2 ? chain[i - 2] : null;
             var options = new List<LayerMerge>();
-            // A block job pulls only into the active layer; qemu-img rebases any image QEMU is not using.
-            if (above is null || !online)
+            // A block job pulls only into the active layer; qemu-img rebases any image QEMU is not using. A base
+            // image is never pulled up: it would go, and it is the domain's own disk file.
+            if (below is not null && (above is null || !online))
                 options.Add(new LayerMerge(disk, above, upper, lower, below, MergeDirection.Up));
             if (!outside.Contains(upper.File))
                 options.Add(new LayerMerge(disk, above, upper, lower, below, MergeDirection.Down));
             if (options.Count > 0)
-                return options.MinBy(o => o.Bytes);
+                return options.OrderBy(o => goneOverlays?.Contains(o.Kept) == true).ThenBy(o => o.Bytes).First();
         }
         return null;
     }

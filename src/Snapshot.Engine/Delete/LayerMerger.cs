@@ -51,6 +51,7 @@ internal sealed class LayerMerger(EngineContext context)
     {
         long bytes = 0;
         var deletedImages = deleted.Overlays.Concat(deleted.Frozen).ToHashSet(StringComparer.Ordinal);
+        var goneOverlays = deleted.Overlays.ToHashSet(StringComparer.Ordinal);
         for (var n = 0; n < MaxMerges; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +66,7 @@ internal sealed class LayerMerger(EngineContext context)
             var merge = chains.Select(c =>
             {
                 var candidates = c.Value.Select(i => i.File).Where(f => deletedImages.Contains(f) || OverlayImages.IsRevertLayer(f)).ToHashSet(StringComparer.Ordinal);
-                return LayerMergePlanner.Next(c.Key, c.Value, candidates, named, outside, online);
+                return LayerMergePlanner.Next(c.Key, c.Value, candidates, named, outside, online, goneOverlays);
             }).FirstOrDefault(m => m is not null);
             if (merge is null)
                 return bytes;

@@ -46,7 +46,8 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
     public async Task RevertAsync(string name)
     {
         // Paused first, and a moment given to the serial log: only the reverted guest prints after the mark.
-        guest.Domain.Suspend();
+        if (guest.Domain.GetState().State == DomainState.Running)
+            guest.Domain.Suspend();
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         var mark = guest.Mark();
         var frozen = FrozenImage(name);
