@@ -139,7 +139,7 @@ public interface ISnapshotDomain
     /// <param name="name">The snapshot's name.</param>
     /// <param name="options">The mode and MetadataOnly; null: this snapshot, children re-parented.</param>
     /// <param name="cancellationToken">Checked between the snapshots of a children delete.</param>
-    /// <exception cref="SnapshotException">No such domain or snapshot: <see cref="SnapshotErrorKind.NotFound"/>; libvirt cannot merge it: <see cref="SnapshotErrorKind.NotSupported"/> (nothing deleted); the message of a partial failure says what was deleted and what is left.</exception>
+    /// <exception cref="SnapshotException">No such domain or snapshot: <see cref="SnapshotErrorKind.NotFound"/>; the message of a partial failure says what was deleted and what is left.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between two snapshots.</exception>
     Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default);
 

@@ -344,6 +344,79 @@ public enum DomainJobType : int
     Cancelled = 5,
 }
 
+/// <summary>libvirt's <c>virDomainBlockCommitFlags</c>.</summary>
+[LibvirtEnum("virDomainBlockCommitFlags", "VIR_DOMAIN_BLOCK_COMMIT_")]
+[Flags]
+public enum DomainBlockCommitFlags : uint
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+    /// <summary><c>VIR_DOMAIN_BLOCK_COMMIT_SHALLOW</c>: NULL base means next backing file, not whole chain</summary>
+    Shallow = 1,
+    /// <summary><c>VIR_DOMAIN_BLOCK_COMMIT_DELETE</c>: Delete any files that are now invalid after their contents have been committed</summary>
+    Delete = 2,
+    /// <summary><c>VIR_DOMAIN_BLOCK_COMMIT_ACTIVE</c>: Allow a two-phase commit when top is the active layer</summary>
+    Active = 4,
+    /// <summary><c>VIR_DOMAIN_BLOCK_COMMIT_RELATIVE</c>: keep the backing chain referenced using relative names</summary>
+    Relative = 8,
+    /// <summary><c>VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES</c>: bandwidth in bytes/s instead of MiB/s</summary>
+    BandwidthBytes = 16,
+}
+
+/// <summary>libvirt's <c>virDomainBlockRebaseFlags</c>.</summary>
+[LibvirtEnum("virDomainBlockRebaseFlags", "VIR_DOMAIN_BLOCK_REBASE_")]
+[Flags]
+public enum DomainBlockRebaseFlags : uint
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_SHALLOW</c>: Limit copy to top of source backing chain</summary>
+    Shallow = 1,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_REUSE_EXT</c>: Reuse existing external file for a copy</summary>
+    ReuseExt = 2,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_COPY_RAW</c>: Make destination file raw</summary>
+    CopyRaw = 4,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_COPY</c>: Start a copy job</summary>
+    Copy = 8,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_RELATIVE</c>: Keep backing chain referenced using relative names</summary>
+    Relative = 16,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_COPY_DEV</c>: Treat destination as block device instead of file</summary>
+    CopyDev = 32,
+    /// <summary><c>VIR_DOMAIN_BLOCK_REBASE_BANDWIDTH_BYTES</c>: bandwidth in bytes/s instead of MiB/s</summary>
+    BandwidthBytes = 64,
+}
+
+/// <summary>libvirt's <c>virDomainBlockJobAbortFlags</c>.</summary>
+[LibvirtEnum("virDomainBlockJobAbortFlags", "VIR_DOMAIN_BLOCK_JOB_ABORT_")]
+[Flags]
+public enum DomainBlockJobAbortFlags : uint
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC</c></summary>
+    Async = 1,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT</c></summary>
+    Pivot = 2,
+}
+
+/// <summary>libvirt's <c>virDomainBlockJobType</c>.</summary>
+[LibvirtEnum("virDomainBlockJobType", "VIR_DOMAIN_BLOCK_JOB_TYPE_")]
+public enum DomainBlockJobType : int
+{
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN</c>: Placeholder</summary>
+    Unknown = 0,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_PULL</c>: Block Pull (virDomainBlockPull, or virDomainBlockRebase without flags), job ends on completion</summary>
+    Pull = 1,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_COPY</c>: Block Copy (virDomainBlockCopy, or virDomainBlockRebase with flags), job exists as long as mirroring is active</summary>
+    Copy = 2,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT</c>: Block Commit (virDomainBlockCommit without flags), job ends on completion</summary>
+    Commit = 3,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT</c>: Active Block Commit (virDomainBlockCommit with flags), job exists as long as sync is active</summary>
+    ActiveCommit = 4,
+    /// <summary><c>VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP</c>: Backup (virDomainBackupBegin)</summary>
+    Backup = 5,
+}
+
 /// <summary>libvirt's <c>virDomainSnapshotCreateFlags</c>.</summary>
 [LibvirtEnum("virDomainSnapshotCreateFlags", "VIR_DOMAIN_SNAPSHOT_CREATE_")]
 [Flags]

@@ -51,7 +51,7 @@ public sealed record DomainJobInfo(
     ulong FileRemaining);
 
 /// <summary>A domain (<c>virDomainPtr</c>); keeps its connection alive.</summary>
-public sealed unsafe class LibvirtDomain : IDisposable
+public sealed unsafe partial class LibvirtDomain : IDisposable
 {
     internal LibvirtDomain(LibvirtConnection connection, SafeDomainHandle handle)
     {

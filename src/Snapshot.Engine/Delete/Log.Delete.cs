@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept {File}, named as the memory file of deleted snapshot {Name}: it is not a libvirt save image")]
     public static partial void KeptForeignMemoryFile(ILogger logger, string file, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Merged {Removed} into {Kept} ({Direction}, {Bytes} bytes) after deleting snapshot {Name}")]
+    public static partial void MergedLayer(ILogger logger, string removed, string kept, MergeDirection direction, long bytes, string name);
 }

@@ -4,11 +4,11 @@ using Snapshot.Interop;
 namespace Snapshot.Engine;
 
 /// <summary>
-/// Deletes a snapshot, its children, or only its children, with their memory files.
-/// libvirt 9.0 merges one external snapshot at a time but refuses the children modes when any of
-/// them is external; the engine then deletes the descendants itself, leaves first, each step
-/// validated by libvirt before it changes anything. Nothing deleted can be undone, so a failure
-/// names what was deleted and what is left.
+/// Deletes a snapshot, its children, or only its children, with their memory files. An internal tree is
+/// libvirt's; an external snapshot is deleted by the engine in any position: libvirt drops its record, then
+/// the files nothing needs go and the disk layers it freed are merged (<see cref="LayerMerger"/>). A tree with
+/// an external snapshot goes leaves first, one snapshot at a time. Nothing deleted can be undone, so a
+/// failure names what was deleted and what is left.
 /// </summary>
 internal sealed class SnapshotDelete(EngineContext context)
 {
@@ -16,7 +16,11 @@ internal sealed class SnapshotDelete(EngineContext context)
         new StepDefinition("look-up", "looking up the snapshot and its descendants"),
         new StepDefinition("delete-snapshot", "deleting a snapshot", Repeats: true),
         new StepDefinition("remove-memory-file", "removing a deleted snapshot's memory file", Repeats: true),
-        new StepDefinition("remove-overlays", "removing a deleted snapshot's overlays that nothing needs", Repeats: true));
+        new StepDefinition("remove-overlays", "removing a deleted snapshot's overlays that nothing needs", Repeats: true),
+        new StepDefinition("merge-layers", "merging the disk layers the deleted snapshot no longer needs", Repeats: true));
+
+    /// <summary>The bytes the merges of the run copied.</summary>
+    public long BytesMerged { get; private set; }
 
     public async Task RunAsync(DomainRef domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken)
     {
@@ -79,28 +83,33 @@ internal sealed class SnapshotDelete(EngineContext context)
             SnapshotDeleteMode.ChildrenOnly => SnapshotDeleteFlags.ChildrenOnly,
             _ => (SnapshotDeleteFlags)0,
         };
-        if (metadataOnly)
+        // An external snapshot's layers are the engine's to merge (LayerMerger), on every libvirt: 9.0 refuses
+        // most positions, and 11.3 merges the layer above the snapshot's frozen image even where another
+        // snapshot's overlay is backed by it, which leaves that overlay without its backing file. libvirt only
+        // drops the record, which changes no data.
+        var engineMerges = !metadataOnly && mode == SnapshotDeleteMode.Snapshot && info.Location == SnapshotLocation.External;
+        if (metadataOnly || engineMerges)
             flags |= SnapshotDeleteFlags.MetadataOnly;
         Log.Deleting(context.Logger, info.Name, dom.Name, flags);
-        // Read before the record goes: the snapshot's branches (its revert layers) are deleted with it.
-        var xml = !metadataOnly && mode == SnapshotDeleteMode.Snapshot && info.Location == SnapshotLocation.External ? snapshot.GetXmlDesc() : null;
+        SnapshotFiles? files = null;
+        string? xml = null; // the snapshot's branches (its revert layers) are deleted with it
         await run.RunAsync("delete-snapshot", async () =>
         {
+            var description = snapshot.GetXmlDesc();
+            files = RevertCleanup.FilesOf(description);
+            if (engineMerges)
+                xml = description;
+            var children = engineMerges ? ChildDefinitions.Read(snapshot) : [];
             try
             {
                 await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (LibvirtException e) when (!metadataOnly && mode == SnapshotDeleteMode.Snapshot && info.Location == SnapshotLocation.External
-                && IsOffTheChain(e))
+            catch (LibvirtException e) when (engineMerges && e.Code == LibvirtErrorCode.InvalidArg && e.Message.Contains("unsupported flags", StringComparison.Ordinal))
             {
-                // libvirt 9.0: the domain was reverted away from this snapshot, so there is nothing to merge into
-                // its chain. Drop the record, as libvirt 11.3 does; the files nothing needs go in the next steps.
-                await Task.Run(() => snapshot.Delete(SnapshotDeleteFlags.MetadataOnly), CancellationToken.None).ConfigureAwait(false);
+                // libvirt's test driver knows no record-only delete; its snapshots have no data, so its delete is one.
+                await Task.Run(() => snapshot.Delete(flags & ~SnapshotDeleteFlags.MetadataOnly), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (LibvirtException e) when (!metadataOnly && info.Location == SnapshotLocation.External && IsRefusal(e))
-            {
-                throw SnapshotException.Naming(SnapshotErrorKind.NotSupported, ExplainExternalRefusal(e, info), e);
-            }
+            ChildDefinitions.Restore(dom, children);
             deleted.Add(info.Name);
             run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'",
                 fact: JournalFact.Of(JournalFacts.SnapshotDeleted, "name", info.Name, "memory", info.MemoryFile));
@@ -109,12 +118,14 @@ internal sealed class SnapshotDelete(EngineContext context)
         {
             await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
             await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info, xml), cancellationToken, info.Name).ConfigureAwait(false);
+            var merged = await run.RunAsync("merge-layers", () => new LayerMerger(context).MergeAsync(run, dom, files!, info.Name, cancellationToken),
+                cancellationToken, info.Name).ConfigureAwait(false);
+            BytesMerged += merged;
         }
     }
 
-    // libvirt 9.0 merges a deleted external snapshot's overlay (the file goes) or refuses. libvirt 11.3 also
-    // deletes one the domain no longer runs on (reverted elsewhere): it drops the record and merges nothing,
-    // so the overlay its creation made stays behind, needed by nothing. It goes when no remaining snapshot
+    // The overlay a deleted external snapshot's creation made is needed by nothing once the domain was
+    // reverted away from it (a layer the domain runs on is merged next instead). It goes when no remaining snapshot
     // names it or has it in a backing chain and the domain's own chain does not run through it; when a chain
     // cannot be read, it stays.
     private async Task RemoveOverlaysIfUnusedAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted, string? xml)
@@ -158,32 +169,5 @@ internal sealed class SnapshotDelete(EngineContext context)
         File.Delete(file);
         run.Ledger.Record("remove-memory-file", $"removed memory file {file} of '{deleted.Name}'");
         Log.RemovedMemoryFile(context.Logger, file, deleted.Name);
-    }
-
-    private static bool IsOffTheChain(LibvirtException e) =>
-        e.Code == LibvirtErrorCode.InvalidArg && e.Message.Contains("base disk source in disk source chain", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsRefusal(LibvirtException e) =>
-        e.Code is LibvirtErrorCode.ConfigUnsupported or LibvirtErrorCode.OperationUnsupported
-            or LibvirtErrorCode.OperationInvalid or LibvirtErrorCode.InvalidArg;
-
-    // libvirt 9.0's refusals name the rule but not the way out; add it.
-    private static FormattableString ExplainExternalRefusal(LibvirtException e, SnapshotInfo info)
-    {
-        var message = e.Message;
-        if (message.Contains("base disk source", StringComparison.OrdinalIgnoreCase) || message.Contains("disk source chain", StringComparison.OrdinalIgnoreCase))
-            return $"{message} (the domain no longer runs on the disk chain of '{info.Name}' (it was reverted elsewhere), so libvirt 9.0 cannot merge it; use {OptionName.MetadataOnly} to drop only its record, then remove its files ({string.Join(", ", FilesOf(info))}) once no other snapshot needs them); nothing was deleted";
-        if (message.Contains("children", StringComparison.OrdinalIgnoreCase) || message.Contains("leaf", StringComparison.OrdinalIgnoreCase))
-            return $"{message} (libvirt 9.0 cannot merge '{info.Name}' in this position; delete its descendants first, or use {OptionName.MetadataOnly} to drop only its record and keep the files); nothing was deleted";
-        return $"{message} (use {OptionName.MetadataOnly} to drop only libvirt's record and keep the files); nothing was deleted";
-    }
-
-    private static IEnumerable<string> FilesOf(SnapshotInfo info)
-    {
-        if (info.MemoryFile is not null)
-            yield return info.MemoryFile;
-        foreach (var disk in info.Disks)
-            if (disk.File is not null)
-                yield return disk.File;
     }
 }

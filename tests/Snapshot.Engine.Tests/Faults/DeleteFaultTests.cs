@@ -14,9 +14,11 @@ public sealed class DeleteFaultTests
         { "delete-snapshot", 1, ["a", "b"], ["a.mem", "b.mem"], null },
         { "remove-memory-file", 1, ["a"], ["a.mem", "b.mem"], "deleted so far (leaves first): b; the memory file of 'b' is kept; still present: a" },
         { "remove-overlays", 1, ["a"], ["a.mem"], "deleted so far (leaves first): b; still present: a" },
+        { "merge-layers", 1, ["a"], ["a.mem"], "deleted so far (leaves first): b; still present: a" },
         { "delete-snapshot", 2, ["a"], ["a.mem"], "deleted so far (leaves first): b; still present: a" },
         { "remove-memory-file", 2, [], ["a.mem"], "deleted so far (leaves first): b, a; the memory file of 'a' is kept" },
         { "remove-overlays", 2, [], [], "deleted so far (leaves first): b, a" },
+        { "merge-layers", 2, [], [], "deleted so far (leaves first): b, a" },
     };
 
     [Fact]
@@ -59,8 +61,8 @@ public sealed class DeleteFaultTests
         await node.Engine.Domain(FaultNode.Domain).DeleteAsync("a", new SnapshotDeleteOptions(SnapshotDeleteMode.Children));
 
         hook.Before.Select(p => (p.Step, p.Subject)).Should().Equal(
-            ("look-up", null), ("delete-snapshot", "b"), ("remove-memory-file", "b"), ("remove-overlays", "b"),
-            ("delete-snapshot", "a"), ("remove-memory-file", "a"), ("remove-overlays", "a"));
+            ("look-up", null), ("delete-snapshot", "b"), ("remove-memory-file", "b"), ("remove-overlays", "b"), ("merge-layers", "b"),
+            ("delete-snapshot", "a"), ("remove-memory-file", "a"), ("remove-overlays", "a"), ("merge-layers", "a"));
         node.SnapshotNames().Should().BeEmpty();
         File.Exists(node.Path("a.mem")).Should().BeFalse();
         File.Exists(node.Path("b.mem")).Should().BeFalse();

@@ -1,0 +1,85 @@
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// A merge in a chain a running (or paused) QEMU uses, through libvirt's block jobs: commit (the upper layer
+/// into the free one below it; from the active layer a two-phase commit that pivots the disk onto the free
+/// layer once it is in sync) or pull (the free layer into the active one). Each job is followed to its end
+/// through its job info; a failure or a cancel before the end aborts it, which leaves the chain as it was
+/// (what a commit wrote into the free layer is shadowed by the layer above, still in the chain).
+/// </summary>
+internal static class BlockJobs
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PivotWait = TimeSpan.FromSeconds(30);
+
+    public static async Task RunAsync(LibvirtDomain dom, LayerMerge merge, CancellationToken cancellationToken)
+    {
+        var started = false;
+        try
+        {
+            if (merge.Direction == MergeDirection.Up)
+                dom.BlockRebase(merge.Disk, merge.Below?.File);
+            else if (merge.UpperIsActive)
+                dom.BlockCommit(merge.Disk, merge.Lower.File, null, DomainBlockCommitFlags.Active);
+            else
+                dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File);
+            started = true;
+            if (merge.Direction == MergeDirection.Down && merge.UpperIsActive)
+                await PivotWhenReadyAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
+            await WaitGoneAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (started)
+        {
+            await AbortAsync(dom, merge.Disk).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // An active commit never ends by itself: once the free layer holds everything (cur == end) it mirrors
+    // each write, and the pivot moves the disk onto it. libvirt refuses the pivot until QEMU said "ready".
+    private static async Task PivotWhenReadyAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + PivotWait;
+        while (true)
+        {
+            var job = dom.GetBlockJobInfo(disk) ?? throw new SnapshotException($"the commit job of disk {disk} ended before it could pivot");
+            if (job.End > 0 && job.Current == job.End)
+            {
+                try
+                {
+                    dom.BlockJobAbort(disk, DomainBlockJobAbortFlags.Pivot);
+                    return;
+                }
+                catch (LibvirtException) when (DateTime.UtcNow < deadline)
+                {
+                    // Not ready yet: QEMU sends its ready event a moment after the last copy.
+                }
+            }
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitGoneAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
+    {
+        while (dom.GetBlockJobInfo(disk) is not null)
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task AbortAsync(LibvirtDomain dom, string disk)
+    {
+        try
+        {
+            if (dom.GetBlockJobInfo(disk) is null)
+                return;
+            dom.BlockJobAbort(disk);
+            using var limit = new CancellationTokenSource(PivotWait);
+            await WaitGoneAsync(dom, disk, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LibvirtException or OperationCanceledException)
+        {
+            // The original failure is what the caller reports; the job's state is in virsh blockjob.
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Xml.Linq;
+using Snapshot.Interop;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// After a snapshot's record is gone, merges the layers of the domain's chains it no longer needs
+/// (<see cref="LayerMergePlanner"/>), one pair at a time and in an order that keeps every remaining snapshot
+/// revertable at each moment: the data moves first (the file that goes is still whole), then the remaining
+/// snapshots that named the file that goes are redefined onto the one that holds its data, then the domain's
+/// definition when it is shut off, and only then is the file removed.
+/// </summary>
+internal sealed class LayerMerger(EngineContext context)
+{
+    private const int MaxMerges = 64;
+
+    /// <summary>
+    /// Merges what the deletion of a snapshot naming <paramref name="deleted"/> freed, then removes its frozen
+    /// images that nothing needs any more; returns the bytes copied.
+    /// </summary>
+    public async Task<long> MergeAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
+    {
+        var bytes = await MergeLayersAsync(run, dom, deleted, name, cancellationToken).ConfigureAwait(false);
+        await RemoveUnneededFrozenAsync(run, dom, deleted, name, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    // A frozen image off every chain (the domain reverted away from it) goes when no remaining snapshot needs
+    // it and it is a layer (it has a backing image): a base image may be the user's own, never removed here.
+    private async Task RemoveUnneededFrozenAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
+    {
+        var frozen = deleted.Frozen.Where(File.Exists).ToList();
+        if (frozen.Count == 0)
+            return;
+        var remaining = RemainingSnapshots(dom).Select(s => s.Files);
+        var chainTops = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
+        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, cancellationToken).ConfigureAwait(false);
+        if (needed.Contains(RevertCleanup.UnknownChain))
+            return;
+        foreach (var file in RevertCleanup.Deletable(frozen, needed))
+        {
+            if ((await OverlayImages.BackingChainAsync(file, cancellationToken).ConfigureAwait(false)).Count < 2)
+                continue;
+            File.Delete(file);
+            run.Ledger.Record("merge-layers", $"removed frozen image {file} of '{name}'");
+            Log.RemovedOverlay(context.Logger, file, name);
+        }
+    }
+
+    private async Task<long> MergeLayersAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        var deletedImages = deleted.Overlays.Concat(deleted.Frozen).ToHashSet(StringComparer.Ordinal);
+        var goneOverlays = deleted.Overlays.ToHashSet(StringComparer.Ordinal);
+        for (var n = 0; n < MaxMerges; n++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var online = dom.IsActive;
+            var chains = await ChainsAsync(dom, cancellationToken).ConfigureAwait(false);
+            var remaining = RemainingSnapshots(dom);
+            var named = remaining.SelectMany(s => s.Files.Overlays.Concat(s.Files.Frozen)).ToHashSet(StringComparer.Ordinal);
+            var inChains = chains.SelectMany(c => c.Value).Select(i => i.File).ToHashSet(StringComparer.Ordinal);
+            var outside = await OutsideAsync(named.Where(f => !inChains.Contains(f)), cancellationToken).ConfigureAwait(false);
+            if (outside is null)
+                return bytes;
+            var merge = chains.Select(c =>
+            {
+                var candidates = c.Value.Select(i => i.File).Where(f => deletedImages.Contains(f) || OverlayImages.IsRevertLayer(f)).ToHashSet(StringComparer.Ordinal);
+                return LayerMergePlanner.Next(c.Key, c.Value, candidates, named, outside, online, goneOverlays);
+            }).FirstOrDefault(m => m is not null);
+            if (merge is null)
+                return bytes;
+            await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
+            if (merge.Direction == MergeDirection.Down)
+                Redefine(dom, remaining, merge.Upper.File, merge.Lower.File);
+            File.Delete(merge.Removed);
+            bytes += merge.Bytes;
+            run.Ledger.Record("merge-layers", $"merged {merge.Removed} {(merge.Direction == MergeDirection.Down ? "down into" : "up into")} {merge.Kept} ({merge.Bytes} bytes) for '{name}'");
+            Log.MergedLayer(context.Logger, merge.Removed, merge.Kept, merge.Direction, merge.Bytes, name);
+        }
+        return bytes;
+    }
+
+    private async Task MergeOneAsync(LibvirtDomain dom, LayerMerge merge, bool online, CancellationToken cancellationToken)
+    {
+        if (online)
+        {
+            await BlockJobs.RunAsync(dom, merge, cancellationToken).ConfigureAwait(false);
+            var chain = await ImageMerges.ChainAsync(DiskSource(dom, merge.Disk), cancellationToken).ConfigureAwait(false);
+            if (chain.Any(i => i.File == merge.Removed))
+                throw new SnapshotException($"the block job of disk {merge.Disk} ended with {merge.Removed} still in its chain; nothing was removed");
+            return;
+        }
+        if (merge.Direction == MergeDirection.Up)
+        {
+            await ImageMerges.RebaseAsync(merge.Upper, merge.Below, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await ImageMerges.CommitAsync(merge.Upper, cancellationToken).ConfigureAwait(false);
+        // The lower layer now holds exactly the upper one's contents: what was backed by the upper one may be
+        // backed by it without a copy.
+        if (merge.Above is { } above)
+        {
+            await ImageMerges.RenameBackingAsync(above, merge.Lower, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var inactive = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Inactive | DomainXmlFlags.Secure));
+        context.Connection.DefineDomain(RevertDefinition.WithOverlays(inactive, new Dictionary<string, string> { [merge.Disk] = merge.Lower.File })).Dispose();
+    }
+
+    // Every remaining snapshot that names the file that went names the one holding its data instead.
+    private static void Redefine(LibvirtDomain dom, List<RemainingSnapshot> remaining, string from, string to)
+    {
+        foreach (var snapshot in remaining)
+        {
+            var xml = XElement.Parse(snapshot.Xml);
+            var sources = xml.Descendants("source").Where(s => (string?)s.Attribute("file") is { } f && Path.GetFullPath(f) == from).ToList();
+            if (sources.Count == 0)
+                continue;
+            foreach (var source in sources)
+                source.SetAttributeValue("file", to);
+            var flags = SnapshotCreateFlags.Redefine | (snapshot.IsCurrent ? SnapshotCreateFlags.Current : 0);
+            dom.CreateSnapshot(xml.ToString(SaveOptions.DisableFormatting), flags).Dispose();
+        }
+    }
+
+    private sealed record RemainingSnapshot(string Xml, bool IsCurrent, SnapshotFiles Files);
+
+    private static List<RemainingSnapshot> RemainingSnapshots(LibvirtDomain dom)
+    {
+        using var all = OwnedHandles.Of(dom.ListAllSnapshots());
+        var infos = SnapshotDescriptions.DescribeAll(dom, all);
+        return all.Select((s, i) =>
+        {
+            var xml = s.GetXmlDesc(SnapshotXmlFlags.Secure);
+            return new RemainingSnapshot(xml, infos[i].IsCurrent, RevertCleanup.FilesOf(xml));
+        }).ToList();
+    }
+
+    private static string DiskSource(LibvirtDomain dom, string disk) =>
+        RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc()))[disk];
+
+    // Each file-backed disk's chain; a disk whose chain qemu-img cannot read is left alone.
+    private static async Task<Dictionary<string, IReadOnlyList<ChainImage>>> ChainsAsync(LibvirtDomain dom, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<ChainImage>>(StringComparer.Ordinal);
+        foreach (var (disk, source) in RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())))
+        {
+            if (!File.Exists(source))
+                continue;
+            try
+            {
+                result[disk] = await ImageMerges.ChainAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SnapshotException)
+            {
+            }
+        }
+        return result;
+    }
+
+    // The images that something outside the domain's chains is backed by; null when a chain cannot be read
+    // (then nothing is merged: a layer could have a dependent nobody knows of).
+    private static async Task<HashSet<string>?> OutsideAsync(IEnumerable<string> tops, CancellationToken cancellationToken)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var top in tops)
+        {
+            if (!File.Exists(top) || result.Contains(top))
+                continue;
+            try
+            {
+                result.UnionWith(await OverlayImages.BackingChainAsync(top, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SnapshotException)
+            {
+                return null;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,45 @@
+using Snapshot.Interop;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Engine.Tests.Delete;
+
+/// <summary>
+/// Tree shapes on one guest per stack: the middle snapshot of a chain with the domain paused (a block commit
+/// under a paused QEMU), the current leaf with the domain shut off (qemu-img and a new definition), then the
+/// last snapshot after a revert to it. The disk the domain runs on keeps its latest sequence number, and every
+/// remaining snapshot reverts to its own.
+/// </summary>
+[Collection("vm")]
+public sealed class DeleteShapesVmTests
+{
+    [Theory]
+    [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
+    public async Task A_middle_snapshot_paused_and_a_leaf_shut_off_are_merged_and_the_data_stays(string stack)
+    {
+        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "shapes" });
+        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        var domain = engine.Domain(guest.DomainName);
+        var tree = new SnapshotTree(guest, Stack.Named(stack), domain);
+
+        await tree.SnapshotAsync("s1");
+        await tree.SnapshotAsync("s2");
+        guest.Domain.Suspend();
+        var latest = guest.ReadDiskSequence();
+        await tree.DeleteAndCheckAsync("s1", revertToEach: false);
+        guest.Domain.GetState().State.Should().Be(DomainState.Paused, "the delete leaves the domain as it was");
+        guest.ReadDiskSequence().Should().Be(latest, $"the paused guest's disk is unchanged\n{tree.History}");
+        tree.DiskChainFiles().Should().HaveCount(2, $"s1's layer was merged\n{tree.History}");
+        await tree.RevertAsync("s2");
+
+        await tree.SnapshotAsync("s3");
+        guest.Domain.Destroy();
+        latest = guest.ReadDiskSequence();
+        await tree.DeleteAndCheckAsync("s3", revertToEach: false);
+        guest.Domain.GetState().State.Should().Be(DomainState.Shutoff);
+        guest.ReadDiskSequence().Should().Be(latest, $"the shut-off domain's disk is unchanged\n{tree.History}");
+        await tree.RevertAsync("s2");
+
+        await tree.DeleteAndCheckAsync("s2", revertToEach: false);
+        await tree.ShouldLeaveOnlyTheDomainsChainAsync();
+    }
+}
