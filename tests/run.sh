@@ -19,13 +19,14 @@ dotnet test Snapshot.sln -c Release --no-build -m:1 --logger "trx" --results-dir
 
 # Native pass: the CLI tests again, against the NativeAOT binary (VIRTSNAP_CLI, honoured by the tests' runner),
 # so that a trim or AOT break fails the tests and not a user. The bad-input corpus runs in the first pass only:
-# its test:///default domain lives in the test process, which a separate virt-snap process cannot see.
+# its test:///default domain lives in the test process, which a separate virt-snap process cannot see. The kill
+# tests too: they test the journal and recovery, the same code in both builds, and take minutes a pass.
 native=artifacts/native/virt-snap
 rm -rf "$(dirname "$native")"
 dotnet publish src/Snapshot.Cli -c Release -r linux-x64 -warnaserror -o "$(dirname "$native")" -nologo
 [ -x "$native" ] || { echo "tests: no NativeAOT binary at $native" >&2; exit 1; }
 VIRTSNAP_CLI="$PWD/$native" dotnet test tests/Snapshot.Cli.Tests -c Release --no-build --logger "trx;LogFilePrefix=native" \
-    --filter 'FullyQualifiedName!~Snapshot.Cli.Tests.BadInput.BadInputCorpusTests' --results-directory "$results" "$@" || status=$?
+    --filter 'FullyQualifiedName!~Snapshot.Cli.Tests.BadInput.BadInputCorpusTests&FullyQualifiedName!~Snapshot.Cli.Tests.KillRecoveryTests' --results-directory "$results" "$@" || status=$?
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do
