@@ -60,7 +60,23 @@ public sealed class RemoteVmTests
         await domain.DeleteAsync("s1");
         (await domain.ListAsync()).Should().BeEmpty();
         File.Exists(guest.LocalPath(memory)).Should().BeFalse("the memory file went with its snapshot");
+        File.Exists(guest.LocalPath(overlay)).Should().BeFalse("its overlay went too");
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+
+        // A shut-off domain's layers would be merged by qemu-img, which cannot reach the hypervisor's images.
+        await domain.CreateAsync(new SnapshotCreateOptions
+        {
+            Name = "d1",
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, guest.Directory + "/d1.qcow2")],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = true, Atomic = true },
+        });
+        guest.Domain.Destroy();
+        var files = Directory.GetFiles(guest.LocalPath(guest.Directory)).Order().ToList();
+        var refused = await FluentActions.Awaiting(() => domain.DeleteAsync("d1")).Should().ThrowAsync<SnapshotException>();
+        refused.Which.Kind.Should().Be(SnapshotErrorKind.NotSupported);
+        refused.Which.Message.Should().Contain("run virt-snap on the hypervisor (ssh HOST virt-snap ...)");
+        (await domain.ListAsync()).Select(s => s.Name).Should().Equal("d1");
+        Directory.GetFiles(guest.LocalPath(guest.Directory)).Order().Should().Equal(files, "nothing changed");
     }
 
     private static string ActiveDisk(TestGuest.TestGuest guest) =>
