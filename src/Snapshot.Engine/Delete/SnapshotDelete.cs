@@ -147,7 +147,7 @@ internal sealed class SnapshotDelete(EngineContext context)
     {
         var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && context.Files.Exists(d.File)).Select(d => d.File!).ToList();
         if (xml is not null)
-            overlays.AddRange(await BranchTips.LayersAsync(xml, CancellationToken.None).ConfigureAwait(false));
+            overlays.AddRange(await BranchTips.LayersAsync(xml, context.Files, CancellationToken.None).ConfigureAwait(false));
         if (overlays.Count == 0)
             return;
         List<SnapshotFiles> remaining;

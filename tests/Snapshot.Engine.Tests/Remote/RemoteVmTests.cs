@@ -44,7 +44,7 @@ public sealed class RemoteVmTests
         (await domain.ListAsync()).Select(s => s.Name).Should().Equal("s1");
         (await domain.GetCurrentAsync())!.Name.Should().Be("s1");
         (await domain.GetParentAsync("s1")).Should().BeNull();
-        (await domain.GetDetailsAsync("s1")).Should().NotBeNull();
+        (await domain.GetDetailsAsync("s1")).HasBranchTip.Should().BeTrue("its own overlay is its branch's tip");
         (await domain.GetXmlAsync("s1")).Should().Contain(overlay);
         await events.TakeAsync();
 
@@ -56,6 +56,7 @@ public sealed class RemoteVmTests
         var layer = ActiveDisk(guest);
         layer.Should().EndWith(".s1-revert-1.qcow2");
         File.Exists(guest.LocalPath(layer)).Should().BeTrue("the overlay was made on the hypervisor");
+        (await domain.GetDetailsAsync("s1")).HasBranchTip.Should().BeTrue("the revert layer over s1's frozen image is found on the hypervisor");
 
         await domain.DeleteAsync("s1");
         (await domain.ListAsync()).Should().BeEmpty();
