@@ -20,11 +20,14 @@ internal sealed class GroupRevert(EngineContext context, string name, RevertTarg
     {
         GroupMembers.CheckName(name);
         var group = context.Groups().Get(name);
-        using var members = await GroupMembers.LockAsync(context, group.Members.Select(m => DomainRef.ByUuid(m.Uuid)), "group-revert", "revert", ct).ConfigureAwait(false);
+        using var members = await GroupMembers.LockAsync(context, group.Members.Select(m => DomainRef.ByUuid(m.Uuid)), "group-revert", KeepCurrentRevert.Sequence.Operation, ct).ConfigureAwait(false);
         var keptName = KeepCurrentRevert.DefaultName(DateTimeOffset.UtcNow);
         foreach (var dom in members.Domains)
             Preflight(dom, keptName);
         ct.ThrowIfCancellationRequested();
+        // Every member's journal names the group before any is touched: a kill is recovered alike on every member.
+        foreach (var journal in members.Journals)
+            journal.Add(GroupRevertRecovery.MemberOf(name, target));
 
         var reverted = new List<Member>();
         foreach (var (dom, journal) in members.Domains.Zip(members.Journals))
@@ -46,6 +49,9 @@ internal sealed class GroupRevert(EngineContext context, string name, RevertTarg
             }
         }
 
+        // The group's point of no return: from here a kill finishes every member instead of putting it back.
+        foreach (var journal in members.Journals)
+            journal.Add(JournalFact.Of(GroupRevertRecovery.AllReverted, "group", name));
         var spread = TimeSpan.Zero;
         if (target != RevertTarget.Paused)
         {

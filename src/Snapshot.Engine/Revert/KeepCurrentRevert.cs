@@ -134,9 +134,31 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         // Before anything changes: what a later process needs to finish the revert or remove the kept snapshot.
         _run.Note(KeepCurrentRevertRecovery.Intent(request.Name!, target.Name, options, overlays));
         var kept = await new SnapshotCreate(context).RunAsync(domain, request, null, ct).ConfigureAwait(false);
-        _run.Ledger.Record("keep-current", $"took the snapshot '{kept.Name}' of the current state",
-            report => DeleteKeptAsync(context, domain, dom, kept.Name, overlays, report.Undone, report.Left));
+        int? process = dom.IsActive ? dom.Id : null;
+        _run.Ledger.Record("keep-current", $"took the snapshot '{kept.Name}' of the current state", async report =>
+        {
+            if (process is { } id && (!dom.IsActive || dom.Id != id) && !await BringBackAsync(kept, report).ConfigureAwait(false))
+                return;
+            await DeleteKeptAsync(context, domain, dom, kept.Name, overlays, report.Undone, report.Left).ConfigureAwait(false);
+        });
         return kept;
+    }
+
+    // The revert stopped the domain and its rollback booted it afresh (its memory lost): the kept snapshot has that
+    // state, memory included. Reverting to it fails: the kept snapshot stays, as the only copy of that state.
+    private async Task<bool> BringBackAsync(SnapshotInfo kept, RollbackReport report)
+    {
+        try
+        {
+            await new ExternalRevert(context, dom, kept, new SnapshotRevertOptions()).RunAsync(CancellationToken.None).ConfigureAwait(false);
+            report.Undone.Add($"the state it had was brought back from the kept snapshot '{kept.Name}'");
+            return true;
+        }
+        catch (SnapshotException e)
+        {
+            report.Left.Add($"bringing the state it had back failed ({e.Message}): it is kept as the snapshot '{kept.Name}'");
+            return false;
+        }
     }
 
     /// <summary>

@@ -120,7 +120,8 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
 
         output.WriteLine(e.Which.Message);
         e.Which.Message.Should().Contain($"failed at domain '{guests[1].DomainName}'").And.Contain("injected fault")
-            .And.Contain($"'{guests[0].DomainName}': reverted to the state it had");
+            .And.Contain($"'{guests[0].DomainName}': reverted to the state it had")
+            .And.Contain("the state it had was brought back from the kept snapshot", "the second member, stopped by its failed revert, gets its own state back");
         var first = guests[0];
         first.Domain.GetState().State.Should().Be(DomainState.Running);
         var back = await first.WaitForSequenceAfterAsync(mark, s => s >= before + 8, Timeout);

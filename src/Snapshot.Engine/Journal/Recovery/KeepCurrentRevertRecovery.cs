@@ -25,6 +25,8 @@ internal sealed class KeepCurrentRevertRecovery : IOperationRecovery
 
     public async Task<RecoveryOutcome> RecoverAsync(RecoveryContext r, CancellationToken cancellationToken)
     {
+        if (r.Record.Fact(GroupRevertRecovery.Member) is { } member)
+            return await GroupRevertRecovery.RecoverAsync(r, member, cancellationToken).ConfigureAwait(false);
         if (r.Record.Fact(Kind) is not { } intent || intent["name"] is not { } kept || intent["target"] is not { } target)
             return RecoveryOutcome.RolledBack; // killed before the keep-current step recorded anything: nothing changed
         if (!r.HasSnapshot(kept) && r.Record.Steps.Any(s => s.Operation == InstantSnapshot.Sequence.Operation))
@@ -54,23 +56,21 @@ internal sealed class KeepCurrentRevertRecovery : IOperationRecovery
         using (var snapshot = EngineContext.Lookup(r.Domain, target))
             info = EngineContext.Describe(snapshot);
         // Journaled into the record being recovered: a recovery killed meanwhile leaves this operation's journal.
-        var previous = engine.Journal;
-        engine.Journal = r.Journal;
         try
         {
-            await new ExternalRevert(engine, r.Domain, info, Options(intent)).RunAsync(cancellationToken).ConfigureAwait(false);
+            await r.InRecordAsync(() => new ExternalRevert(engine, r.Domain, info, Options(intent)).RunAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (SnapshotException e) when (!e.Message.Contains(ExternalRevert.DoneNote, StringComparison.Ordinal))
         {
             // The revert rolled itself back: as in the process, neither half stays.
             r.Left.Add($"the revert to '{target}' failed again ({e.Message})");
             var overlays = (intent["overlays"] ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            await KeepCurrentRevert.DeleteKeptAsync(engine, domain, r.Domain, kept, overlays, r.Done, r.Left).ConfigureAwait(false);
+            await r.InRecordAsync(async () =>
+            {
+                await KeepCurrentRevert.DeleteKeptAsync(engine, domain, r.Domain, kept, overlays, r.Done, r.Left).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
             return RecoveryOutcome.RolledBack;
-        }
-        finally
-        {
-            engine.Journal = previous;
         }
         r.Done.Add($"the revert to '{target}' was run again and is done; the state left is kept as '{kept}'");
         return RecoveryOutcome.RolledForward;

@@ -32,6 +32,21 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
 
     public List<string> Left { get; private init; } = [];
 
+    /// <summary>Runs <paramref name="body"/> (a step sequence run again) journaled into the record being recovered: a recovery killed meanwhile leaves this operation's journal, longer.</summary>
+    public async Task<T> InRecordAsync<T>(Func<Task<T>> body)
+    {
+        var previous = Engine.Journal;
+        Engine.Journal = Journal;
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        finally
+        {
+            Engine.Journal = previous;
+        }
+    }
+
     /// <summary>The same recovery over the last run of <paramref name="operation"/> nested in the record (<see cref="JournalRecord.PartOf"/>).</summary>
     public RecoveryContext Part(string operation) => new(Engine, Domain, Record.PartOf(operation), Journal) { Done = Done, Left = Left };
 
