@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: {Count} members reverted, resumed within {SpreadMs} ms")]
     public static partial void GroupReverted(ILogger logger, string group, int count, double spreadMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group {Group}: the snapshot {Kept} of the state {Domain} left could not be deleted: {Message}")]
+    public static partial void GroupKeptLeft(ILogger logger, string group, string domain, string kept, string message);
 }

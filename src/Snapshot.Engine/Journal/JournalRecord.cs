@@ -45,12 +45,40 @@ internal sealed class JournalRecord
     /// <summary>The last step started, or null before any.</summary>
     [JsonIgnore]
     public JournalStep? Last => Steps.Count > 0 ? Steps[^1] : null;
+
+    /// <summary>
+    /// The steps of the last run of <paramref name="operation"/> nested in this record (a keep-current revert's create
+    /// or revert), as a record of that operation of their own: what that operation's recovery reads.
+    /// </summary>
+    public JournalRecord PartOf(string operation)
+    {
+        var runs = Steps.Where(s => s.Operation == operation).Select(s => s.Run).ToList();
+        var last = runs.Count > 0 ? runs.Max() : -1;
+        return new JournalRecord
+        {
+            Version = Version,
+            Operation = operation,
+            DomainUuid = DomainUuid,
+            DomainName = DomainName,
+            Uri = Uri,
+            Host = Host,
+            Pid = Pid,
+            StartedAt = StartedAt,
+            Steps = [.. Steps.Where(s => s.Operation == operation && s.Run == last)],
+        };
+    }
 }
 
 /// <summary>One step of the run: its name, the how-many-th time, what it works on, whether it finished, and its facts.</summary>
 internal sealed class JournalStep
 {
     public string Step { get; set; } = "";
+
+    /// <summary>The operation whose sequence declares the step (the record's, or one nested in it); null in older records.</summary>
+    public string? Operation { get; set; }
+
+    /// <summary>Which run of a sequence in this record took the step (1, 2, ...): a nested or a recovery's run has its own.</summary>
+    public int Run { get; set; }
 
     public int Occurrence { get; set; } = 1;
 

@@ -17,6 +17,7 @@ internal sealed class OperationJournal
     private int _held;
     private bool _durable;
     private bool _deferred;
+    private int _runs;
 
     public OperationJournal(JournalStore store, string key, JournalRecord record)
     {
@@ -50,25 +51,38 @@ internal sealed class OperationJournal
         return new OperationJournal(store, DomainLock.KeyOf(uri, domain.Uuid), record);
     }
 
-    /// <summary>A step starts: journaled from the first changing step on (<paramref name="changes"/>: not the preflight).</summary>
-    public void StepStarted(string operation, StepPoint point, bool changes)
+    /// <summary>A new run of a step sequence starts in this journal (a nested one, or a recovery's): its number.</summary>
+    public int NextRun()
+    {
+        lock (_gate)
+            return _runs = Math.Max(_runs, Record.Steps.Count > 0 ? Record.Steps.Max(s => s.Run) : 0) + 1;
+    }
+
+    /// <summary>
+    /// A step of run <paramref name="run"/> starts: journaled from the first changing step on (<paramref name="changes"/>:
+    /// not the preflight). The record's operation is its first step's: a run nested in another (the keep-current
+    /// revert's create and revert) journals its steps into the outer operation's record, which chooses the recovery.
+    /// </summary>
+    public JournalStep StepStarted(string operation, int run, StepPoint point, bool changes)
     {
         lock (_gate)
         {
-            Record.Operation = operation;
-            Record.Steps.Add(new JournalStep { Step = point.Step, Occurrence = point.Occurrence, Subject = point.Subject });
+            if (Record.Steps.Count == 0)
+                Record.Operation = operation;
+            var step = new JournalStep { Step = point.Step, Occurrence = point.Occurrence, Subject = point.Subject, Operation = operation, Run = run };
+            Record.Steps.Add(step);
             if (changes || _written)
                 Flush(durable: false);
+            return step;
         }
     }
 
-    /// <summary>The step running now finished.</summary>
-    public void StepFinished()
+    /// <summary><paramref name="step"/> finished (an outer step finishes after the steps of the runs nested in it).</summary>
+    public void StepFinished(JournalStep step)
     {
         lock (_gate)
         {
-            if (Record.Last is { } last)
-                last.Done = true;
+            step.Done = true;
             if (_written)
                 Flush(durable: false);
         }

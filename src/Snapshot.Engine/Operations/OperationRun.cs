@@ -13,6 +13,7 @@ internal sealed class OperationRun
     private readonly IStepHook hook;
     private readonly ILogger logger;
     private readonly string domain;
+    private readonly int _runNumber;
     private int _last = -1;
 
     public OperationRun(StepSequence sequence, IStepHook hook, ILogger logger, string domain, OperationJournal? journal = null)
@@ -24,7 +25,10 @@ internal sealed class OperationRun
         Journal = journal;
         Current = sequence.Steps[0];
         if (journal is not null)
+        {
             Ledger.Journal = journal.Add;
+            _runNumber = journal.NextRun();
+        }
     }
 
     public StepLedger Ledger { get; } = new();
@@ -58,10 +62,11 @@ internal sealed class OperationRun
         var occurrence = _occurrences[step] = _occurrences.GetValueOrDefault(step) + 1;
         var point = new StepPoint(sequence.Operation, step, occurrence, subject);
         Log.OperationStep(logger, sequence.Operation, domain, step, subject ?? "");
-        Journal?.StepStarted(sequence.Operation, point, changes: index > 0);
+        var journaled = Journal?.StepStarted(sequence.Operation, _runNumber, point, changes: index > 0);
         await hook.BeforeAsync(point, cancellationToken).ConfigureAwait(false);
         var result = await body().ConfigureAwait(false);
-        Journal?.StepFinished();
+        if (journaled is not null)
+            Journal!.StepFinished(journaled);
         await hook.AfterAsync(point, Ledger, cancellationToken).ConfigureAwait(false);
         return result;
     }

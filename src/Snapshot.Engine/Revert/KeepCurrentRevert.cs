@@ -130,20 +130,51 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
 
     private async Task<SnapshotInfo> KeepAsync(SnapshotCreateOptions request, CancellationToken ct)
     {
-        var kept = await new SnapshotCreate(context).RunAsync(domain, request, null, ct).ConfigureAwait(false);
         var overlays = request.Disks.Where(d => d.File is not null).Select(d => Path.GetFullPath(d.File!)).ToList();
+        // Before anything changes: what a later process needs to finish the revert or remove the kept snapshot.
+        _run.Note(KeepCurrentRevertRecovery.Intent(request.Name!, target.Name, options, overlays));
+        var kept = await new SnapshotCreate(context).RunAsync(domain, request, null, ct).ConfigureAwait(false);
+        int? process = dom.IsActive ? dom.Id : null;
         _run.Ledger.Record("keep-current", $"took the snapshot '{kept.Name}' of the current state", async report =>
         {
-            // The engine's own delete: libvirt merges the kept overlays back where it can, and the delete removes the
-            // memory file and the overlays nothing needs any more.
-            await new SnapshotDelete(context).RunAsync(domain, kept.Name, new SnapshotDeleteOptions(), CancellationToken.None).ConfigureAwait(false);
-            report.Undone.Add($"the kept snapshot '{kept.Name}' was deleted");
-            var active = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values.Select(Path.GetFullPath);
-            var runsOn = overlays.Intersect(active, StringComparer.Ordinal).ToList();
-            if (runsOn.Count > 0)
-                report.Left.Add($"the domain runs on the kept snapshot's overlays ({string.Join(", ", runsOn)}), which hold its disks' state since");
+            if (process is { } id && (!dom.IsActive || dom.Id != id) && !await BringBackAsync(kept, report).ConfigureAwait(false))
+                return;
+            await DeleteKeptAsync(context, domain, dom, kept.Name, overlays, report.Undone, report.Left).ConfigureAwait(false);
         });
         return kept;
+    }
+
+    // The revert stopped the domain and its rollback booted it afresh (its memory lost): the kept snapshot has that
+    // state, memory included. Reverting to it fails: the kept snapshot stays, as the only copy of that state.
+    private async Task<bool> BringBackAsync(SnapshotInfo kept, RollbackReport report)
+    {
+        try
+        {
+            await new ExternalRevert(context, dom, kept, new SnapshotRevertOptions()).RunAsync(CancellationToken.None).ConfigureAwait(false);
+            report.Undone.Add($"the state it had was brought back from the kept snapshot '{kept.Name}'");
+            return true;
+        }
+        catch (SnapshotException e)
+        {
+            report.Left.Add($"bringing the state it had back failed ({e.Message}): it is kept as the snapshot '{kept.Name}'");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the kept snapshot again through the engine's own delete: libvirt merges its overlays back where it can,
+    /// and the delete removes the memory file and the overlays nothing needs any more. An overlay the domain still
+    /// runs on is named as left (it holds the disks' state since).
+    /// </summary>
+    internal static async Task DeleteKeptAsync(EngineContext context, DomainRef domain, LibvirtDomain dom, string name, IReadOnlyList<string> overlays,
+        List<string> done, List<string> left)
+    {
+        await new SnapshotDelete(context).RunAsync(domain, name, new SnapshotDeleteOptions(), CancellationToken.None).ConfigureAwait(false);
+        done.Add($"the kept snapshot '{name}' was deleted");
+        var active = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values.Select(Path.GetFullPath);
+        var runsOn = overlays.Intersect(active, StringComparer.Ordinal).ToList();
+        if (runsOn.Count > 0)
+            left.Add($"the domain runs on the kept snapshot's overlays ({string.Join(", ", runsOn)}), which hold its disks' state since");
     }
 
     private async Task<Exception> RollBackAsync(string name, Exception failure)

@@ -62,8 +62,12 @@ public sealed class KeepCurrentFaultTests
         AssertNothingKept(node);
     }
 
+    // The revert's rollback can only boot a domain it stopped afresh: the state it had is brought back from the kept
+    // snapshot. Here (the fake QEMU's memory file holds no stream) that fails, so the kept snapshot, the only copy of
+    // that state, stays and is named; on a real guest the state comes back and the kept snapshot goes
+    // (KeepCurrentRevertVmTests, GroupSnapshotVmTests).
     [Fact]
-    public async Task A_revert_failing_after_the_domain_was_stopped_is_rolled_back_and_the_kept_snapshot_deleted()
+    public async Task A_revert_failing_after_the_domain_was_stopped_keeps_the_kept_snapshot_when_its_state_cannot_be_brought_back()
     {
         using var node = new FaultNode(new FaultHook("start"));
         node.SeedExternal("s1", "shutoff");
@@ -73,8 +77,10 @@ public sealed class KeepCurrentFaultTests
 
         thrown.Which.Kind.Should().Be(SnapshotErrorKind.Failed);
         thrown.Which.Message.Should().StartWith("revert of domain 'test' to snapshot 's1' failed while starting the domain from the snapshot")
-            .And.Contain("booted afresh").And.Contain("the kept snapshot 'k' was deleted");
-        AssertNothingKept(node);
+            .And.Contain("booted afresh").And.Contain("bringing the state it had back failed").And.Contain("it is kept as the snapshot 'k'");
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        node.SnapshotNames().Should().BeEquivalentTo(["s1", "k"]);
+        File.Exists(node.Path("disk.k.mem")).Should().BeTrue("the kept snapshot keeps its memory file");
         File.Exists(node.Path("disk.s1-revert-1.qcow2")).Should().BeFalse("the revert's rollback deleted its overlay");
     }
 

@@ -42,6 +42,9 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
 
             await A_fault_in_the_second_member_leaves_every_member_as_it_was(engine, request, guests);
             var (group, frozen) = await A_group_snapshot_has_a_moment_when_every_member_is_paused(connection, engine, request, guests);
+            using (var failing = new SnapshotEngine(connection, null, ownsConnection: false,
+                new EngineSeams(new NthStepFault("define", 2), d => new LibvirtQemuDomain(d)) { GroupDirectory = records }))
+                await A_fault_in_the_second_members_revert_puts_the_first_back_where_it_was(failing, group, guests, frozen);
             await A_group_revert_brings_each_guest_back_to_its_number_at_the_instant(engine, group, guests, frozen);
 
             await engine.DeleteGroupAsync(group.Name);
@@ -106,6 +109,34 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
         }
     }
 
+    private async Task A_fault_in_the_second_members_revert_puts_the_first_back_where_it_was(SnapshotEngine failing, SnapshotGroupInfo group,
+        List<TestGuest.TestGuest> guests, long[] frozen)
+    {
+        await guests[0].WaitForSequenceAsync(s => s > frozen[0] + 5, Timeout);
+        var before = guests[0].LatestSequence();
+        var mark = guests[0].Mark();
+
+        var e = await failing.Invoking(x => x.RevertGroupAsync(group.Name)).Should().ThrowAsync<SnapshotException>();
+
+        output.WriteLine(e.Which.Message);
+        e.Which.Message.Should().Contain($"failed at domain '{guests[1].DomainName}'").And.Contain("injected fault")
+            .And.Contain($"'{guests[0].DomainName}': reverted to the state it had")
+            .And.Contain("the state it had was brought back from the kept snapshot", "the second member, stopped by its failed revert, gets its own state back");
+        var first = guests[0];
+        first.Domain.GetState().State.Should().Be(DomainState.Running);
+        var back = await first.WaitForSequenceAfterAsync(mark, s => s >= before + 8, Timeout);
+        var numbers = first.LinesAfter(mark).Select(SerialLog.ParseSequence).OfType<long>().ToList();
+        output.WriteLine($"{first.DomainName}: at {before} before the group revert, then {string.Join(" ", numbers)}");
+        numbers.Should().OnlyContain(n => n >= before, $"{first.DomainName} goes on from where it was, not from the group's instant ({frozen[0]})");
+        back.Should().BeGreaterThanOrEqualTo(before + 8);
+        first.InconsistentLinesAfter(mark).Should().BeEmpty();
+        foreach (var guest in guests)
+        {
+            guest.Domain.GetState().State.Should().Be(DomainState.Running, $"{guest.DomainName} runs");
+            guest.Domain.SnapshotCount().Should().Be(1, $"{guest.DomainName} keeps only the group's snapshot: no kept state is left");
+        }
+    }
+
     private async Task A_group_revert_brings_each_guest_back_to_its_number_at_the_instant(SnapshotEngine engine, SnapshotGroupInfo group,
         List<TestGuest.TestGuest> guests, long[] frozen)
     {
@@ -134,6 +165,7 @@ public sealed class GroupSnapshotVmTests(ITestOutputHelper output)
             await guests[i].WaitForSequenceAfterAsync(marks[i], s => s >= first + 3, Timeout);
             guests[i].InconsistentLinesAfter(marks[i]).Should().BeEmpty();
             guests[i].Domain.GetState().State.Should().Be(DomainState.Running);
+            guests[i].Domain.SnapshotCount().Should().Be(1, "the states the members left are not kept");
         }
     }
 }

@@ -97,6 +97,31 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_nested_run_journals_into_the_outer_operation_whose_step_finishes_after_the_inner_steps()
+    {
+        var (journal, outer, store) = Start();
+        var inner = new OperationRun(new StepSequence("inner", new StepDefinition("preflight", "checking"), new StepDefinition("write", "writing")),
+            new FaultHook(), NullLogger.Instance, "vm", journal);
+        await outer.Run("preflight", () => { }, CancellationToken.None);
+        await outer.RunAsync("make-file", async () =>
+        {
+            await inner.Run("preflight", () => { }, CancellationToken.None);
+            await inner.Run("write", () => inner.Note(JournalFact.Of(JournalFacts.GuestPaused)), CancellationToken.None);
+        }, CancellationToken.None);
+
+        var record = store.Read("key")!;
+        record.Operation.Should().Be("op", "the outer operation chooses the recovery, not the last run nested in it");
+        record.Steps.Select(s => (s.Operation, s.Step, s.Done)).Should().Equal(
+            ("op", "preflight", true), ("op", "make-file", true), ("inner", "preflight", true), ("inner", "write", true));
+        record.Finished("make-file").Should().BeTrue("the outer step is marked done, not the last inner one again");
+        var part = record.PartOf("inner");
+        part.Operation.Should().Be("inner");
+        part.Steps.Select(s => s.Step).Should().Equal("preflight", "write");
+        part.Fact(JournalFacts.GuestPaused).Should().NotBeNull();
+        record.PartOf("op").Fact(JournalFacts.GuestPaused).Should().BeNull();
+    }
+
+    [Fact]
     public void A_journal_that_is_no_json_is_refused_and_kept()
     {
         var store = new JournalStore(Path.Combine(_root, "j"));

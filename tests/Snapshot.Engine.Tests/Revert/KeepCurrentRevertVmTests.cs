@@ -64,7 +64,8 @@ public sealed class KeepCurrentRevertVmTests
         File.Copy(memory, memory + ".intact");
         ExternalRevertVmTests.CorruptStream(memory);
         var failing = () => d.RevertKeepingCurrentAsync("s1", "lost");
-        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("the kept snapshot 'lost' was deleted");
+        (await failing.Should().ThrowAsync<SnapshotException>()).Which.Message.Should().Contain("the state it had was brought back from the kept snapshot 'lost'")
+            .And.Contain("the kept snapshot 'lost' was deleted");
         File.Move(memory + ".intact", memory, overwrite: true);
         (await d.ListAsync()).Select(s => s.Name).Should().BeEquivalentTo(["s1", "left", second.Kept.Name]);
         Directory.GetFiles(dir, "*lost.mem").Should().BeEmpty();

@@ -8,8 +8,9 @@ namespace Snapshot.Engine;
 /// the snapshot is made current. Back before that: a process this run started is destroyed, the saved definition
 /// defined again, this run's overlays that nothing uses deleted, and a domain this run stopped booted again on its
 /// previous disks (paused if it was paused; its memory state is lost, as in the in-process rollback).
+/// <paramref name="bootAgain"/> false leaves it shut off instead: the keep-current revert's recovery, which reverts again.
 /// </summary>
-internal sealed class ExternalRevertRecovery : IOperationRecovery
+internal sealed class ExternalRevertRecovery(bool bootAgain = true) : IOperationRecovery
 {
     public string Operation => ExternalRevert.Sequence.Operation;
 
@@ -46,7 +47,7 @@ internal sealed class ExternalRevertRecovery : IOperationRecovery
         var referenced = r.ReferencedFiles();
         foreach (var overlay in overlays)
             r.DeleteIfUnreferenced(overlay, $"the new overlay '{overlay}'", referenced);
-        if (stopped && !r.Domain.IsActive)
+        if (bootAgain && stopped && !r.Domain.IsActive)
         {
             var paused = before == ExternalRevert.StateName(DomainState.Paused);
             await Task.Run(() => r.Domain.Create(paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None), CancellationToken.None).ConfigureAwait(false);

@@ -16,6 +16,7 @@ internal static class JournalRecovery
         new InstantCreateRecovery(),
         new ExternalRevertRecovery(),
         new DeleteRecovery(),
+        new KeepCurrentRevertRecovery(),
     }.ToDictionary(r => r.Operation, StringComparer.Ordinal);
 
     /// <summary>
@@ -44,7 +45,7 @@ internal static class JournalRecovery
         var what = $"the interrupted {record.Operation} of domain '{dom.Name}' (pid {record.Pid}, since {record.StartedAt:yyyy-MM-dd HH:mm:ss} UTC)";
         if (!All.TryGetValue(record.Operation, out var recovery))
             throw new SnapshotException(SnapshotErrorKind.NotSupported, $"{what} has no recovery in this virt-snap; its journal is kept at {path}");
-        var recoveryContext = new RecoveryContext(context, dom, record);
+        var recoveryContext = new RecoveryContext(context, dom, record, new OperationJournal(context.Journals, key, record));
         RecoveryOutcome outcome;
         try
         {

@@ -17,7 +17,7 @@ internal interface IOperationRecovery
 }
 
 /// <summary>What a recovery works with: the domain, its journal, and the list of what it did and left.</summary>
-internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain, JournalRecord record)
+internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain, JournalRecord record, OperationJournal journal)
 {
     public EngineContext Engine { get; } = engine;
 
@@ -25,9 +25,30 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
 
     public JournalRecord Record { get; } = record;
 
-    public List<string> Done { get; } = [];
+    /// <summary>The record, to append to: a recovery that runs a step sequence again journals it here (<see cref="EngineContext.Journal"/>).</summary>
+    public OperationJournal Journal { get; } = journal;
 
-    public List<string> Left { get; } = [];
+    public List<string> Done { get; private init; } = [];
+
+    public List<string> Left { get; private init; } = [];
+
+    /// <summary>Runs <paramref name="body"/> (a step sequence run again) journaled into the record being recovered: a recovery killed meanwhile leaves this operation's journal, longer.</summary>
+    public async Task<T> InRecordAsync<T>(Func<Task<T>> body)
+    {
+        var previous = Engine.Journal;
+        Engine.Journal = Journal;
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        finally
+        {
+            Engine.Journal = previous;
+        }
+    }
+
+    /// <summary>The same recovery over the last run of <paramref name="operation"/> nested in the record (<see cref="JournalRecord.PartOf"/>).</summary>
+    public RecoveryContext Part(string operation) => new(Engine, Domain, Record.PartOf(operation), Journal) { Done = Done, Left = Left };
 
     /// <summary>The files this run created in <paramref name="role"/>, as its journal says, in order.</summary>
     public IEnumerable<JournalFact> Created(string role) => Record.FactsOf(JournalFacts.FileCreated).Where(f => f["role"] == role);
