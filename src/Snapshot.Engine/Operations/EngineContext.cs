@@ -39,6 +39,11 @@ internal sealed class EngineContext
 
     public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
 
+    private IHypervisorFiles? _files;
+
+    /// <summary>The domains' files: this machine's for a local connection, the hypervisor's through libvirt for a remote one.</summary>
+    public IHypervisorFiles Files => _files ??= HypervisorFiles.For(Connection);
+
     /// <summary>The group records of this connection.</summary>
     public GroupStore Groups() => new(Connection.Uri, seams.GroupDirectory);
 
