@@ -13,6 +13,7 @@ using Snapshot.Cli.Commands.SnapshotGroup;
 using Snapshot.Cli.Commands.SnapshotInfo;
 using Snapshot.Cli.Commands.SnapshotList;
 using Snapshot.Cli.Commands.SnapshotParent;
+using Snapshot.Cli.Commands.SnapshotPrune;
 using Snapshot.Cli.Commands.SnapshotRecover;
 using Snapshot.Cli.Commands.SnapshotRevert;
 using Snapshot.Cli.Commands.Version;
@@ -119,6 +120,7 @@ internal static class Cli
         root.Subcommands.Add(SnapshotParentCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRevertCommandParser.GetCommand(globals));
         root.Subcommands.Add(SnapshotRecoverCommandParser.GetCommand(globals));
+        root.Subcommands.Add(SnapshotPruneCommandParser.GetCommand(globals));
         foreach (var group in SnapshotGroupCommandParser.GetCommands(globals))
         {
             root.Subcommands.Add(group);

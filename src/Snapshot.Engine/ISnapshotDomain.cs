@@ -143,6 +143,20 @@ public interface ISnapshotDomain
     /// <exception cref="OperationCanceledException">Cancelled between two snapshots.</exception>
     Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Retention: deletes the snapshots beyond the newest <see cref="SnapshotPruneOptions.Keep"/> (by creation time), or
+    /// those older than <see cref="SnapshotPruneOptions.OlderThan"/>, oldest first, each as <see cref="DeleteAsync"/>
+    /// deletes one snapshot (children re-parented, layers merged); the current snapshot only with
+    /// <see cref="SnapshotPruneOptions.IncludeCurrent"/>. With <see cref="SnapshotPruneOptions.DryRun"/> nothing changes.
+    /// </summary>
+    /// <param name="options">Which snapshots go.</param>
+    /// <param name="cancellationToken">Checked between two deletes.</param>
+    /// <returns>The snapshots deleted (or that would be), oldest first.</returns>
+    /// <exception cref="SnapshotException">Neither or both of Keep and OlderThan, or either out of range: <see cref="SnapshotErrorKind.BadInput"/>;
+    /// no such domain: <see cref="SnapshotErrorKind.NotFound"/>; a delete that fails stops the prune, and the message says what was pruned and what was not reached.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between two deletes.</exception>
+    Task<IReadOnlyList<SnapshotInfo>> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Pauses the domain's CPUs (<c>virsh suspend</c>).</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="SnapshotException">No such domain: <see cref="SnapshotErrorKind.NotFound"/>; not running: <see cref="SnapshotErrorKind.Failed"/>.</exception>

@@ -120,6 +120,23 @@ public sealed class SnapshotDomain : ISnapshotDomain
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SnapshotInfo>> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DryRun)
+        {
+            return Read<IReadOnlyList<SnapshotInfo>>(() =>
+            {
+                SnapshotPrune.CheckRequest(options);
+                return new SnapshotPrune(_engine.Context).Chosen(_domain, options);
+            }, cancellationToken);
+        }
+
+        return Write("prune", () => new SnapshotPrune(_engine.Context).RunAsync(_domain, options, cancellationToken), cancellationToken,
+            check: () => SnapshotPrune.CheckRequest(options));
+    }
+
     private const string RecoverOperation = "recover";
 
     /// <inheritdoc />

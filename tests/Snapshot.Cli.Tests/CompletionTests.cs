@@ -18,7 +18,7 @@ public sealed class CompletionTests(TestNode node) : IClassFixture<TestNode>
     public void First_word_completes_to_the_visible_commands()
     {
         Complete("").Should().Equal("snapshot-create", "snapshot-create-as", "snapshot-current", "snapshot-delete", "snapshot-dumpxml",
-            "snapshot-info", "snapshot-list", "snapshot-parent", "snapshot-revert", "snapshot-recover", "snapshot-group-create", "snapshot-group-list",
+            "snapshot-info", "snapshot-list", "snapshot-parent", "snapshot-revert", "snapshot-recover", "snapshot-prune", "snapshot-group-create", "snapshot-group-list",
             "snapshot-group-info", "snapshot-group-revert", "snapshot-group-delete", "event", "version");
         Complete("snapshot-cr").Should().Equal("snapshot-create", "snapshot-create-as");
     }

@@ -53,6 +53,9 @@ internal sealed record XPathJson(string Name, [property: JsonPropertyName("xpath
 /// <summary>snapshot-delete's data.</summary>
 internal sealed record DeletedJson(string Name, string Mode, bool MetadataOnly);
 
+/// <summary>snapshot-prune's data: whether it was a dry run, and the snapshots deleted (or that would be), oldest first.</summary>
+internal sealed record PrunedJson(bool DryRun, IReadOnlyList<SnapshotJson> Snapshots);
+
 /// <summary>version's data.</summary>
 internal sealed record VersionJson(string Library, string? Daemon, string HypervisorType, string Hypervisor);
 
@@ -93,6 +96,7 @@ internal sealed record ErrorJson(string Kind, string Message);
 [JsonSerializable(typeof(XmlJson))]
 [JsonSerializable(typeof(XPathJson))]
 [JsonSerializable(typeof(DeletedJson))]
+[JsonSerializable(typeof(PrunedJson))]
 [JsonSerializable(typeof(VersionJson))]
 [JsonSerializable(typeof(EventJson))]
 [JsonSerializable(typeof(EventSummaryJson))]

@@ -54,8 +54,9 @@ internal static class LayerMergePlanner
     /// <param name="online">Whether a QEMU process runs the chain (block jobs) or not (qemu-img).</param>
     /// <param name="goneOverlays">The deleted snapshot's overlays: a merge that keeps one comes second, whatever its bytes,
     /// since a file named for a snapshot that is gone would stay behind once the domain is reverted away from it.</param>
+    /// <param name="removable">The files a merge may leave unused and remove, those made for snapshots (<see cref="SnapshotLayers"/>); null: any.</param>
     public static LayerMerge? Next(string disk, IReadOnlyList<ChainImage> chain, IReadOnlySet<string> candidates, IReadOnlySet<string> named,
-        IReadOnlySet<string> outside, bool online, IReadOnlySet<string>? goneOverlays = null)
+        IReadOnlySet<string> outside, bool online, IReadOnlySet<string>? goneOverlays = null, IReadOnlySet<string>? removable = null)
     {
         for (var i = 1; i < chain.Count; i++)
         {
@@ -72,6 +73,7 @@ internal static class LayerMergePlanner
                 options.Add(new LayerMerge(disk, above, upper, lower, below, MergeDirection.Up));
             if (!outside.Contains(upper.File))
                 options.Add(new LayerMerge(disk, above, upper, lower, below, MergeDirection.Down));
+            options.RemoveAll(o => removable?.Contains(o.Removed) == false);
             if (options.Count > 0)
                 return options.OrderBy(o => goneOverlays?.Contains(o.Kept) == true).ThenBy(o => o.Bytes).First();
         }

@@ -29,10 +29,12 @@ internal sealed class LayerMerger(EngineContext context)
     // it and it is a layer (it has a backing image): a base image may be the user's own, never removed here.
     private async Task RemoveUnneededFrozenAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
     {
-        var frozen = deleted.Frozen.Where(context.Files.Exists).ToList();
+        var snapshots = RemainingSnapshots(dom);
+        var removable = Removable(dom, snapshots, deleted, deleted.Frozen);
+        var frozen = deleted.Frozen.Where(f => removable.Contains(f) && context.Files.Exists(f)).ToList();
         if (frozen.Count == 0)
             return;
-        var remaining = RemainingSnapshots(dom).Select(s => s.Files);
+        var remaining = snapshots.Select(s => s.Files);
         var chainTops = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
         var needed = await RevertCleanup.NeededAsync(remaining, chainTops, cancellationToken, context.Files).ConfigureAwait(false);
         if (needed.Contains(RevertCleanup.UnknownChain))
@@ -66,7 +68,8 @@ internal sealed class LayerMerger(EngineContext context)
             var merge = chains.Select(c =>
             {
                 var candidates = c.Value.Select(i => i.File).Where(f => deletedImages.Contains(f) || OverlayImages.IsRevertLayer(f)).ToHashSet(StringComparer.Ordinal);
-                return LayerMergePlanner.Next(c.Key, c.Value, candidates, named, outside, online, goneOverlays);
+                var removable = Removable(dom, remaining, deleted, c.Value.Select(i => i.File));
+                return LayerMergePlanner.Next(c.Key, c.Value, candidates, named, outside, online, goneOverlays, removable);
             }).FirstOrDefault(m => m is not null);
             if (merge is null)
                 return bytes;
@@ -126,6 +129,10 @@ internal sealed class LayerMerger(EngineContext context)
             dom.CreateSnapshot(xml.ToString(SaveOptions.DisableFormatting), flags).Dispose();
         }
     }
+
+    // Only images made for snapshots go (SnapshotLayers): never one the user made that a snapshot froze.
+    private HashSet<string> Removable(LibvirtDomain dom, List<RemainingSnapshot> remaining, SnapshotFiles deleted, IEnumerable<string> candidates) =>
+        new SnapshotLayers(context.Connection, dom, context.Files).Removable(remaining.SelectMany(s => s.Files.Overlays).Concat(deleted.Overlays), candidates);
 
     private sealed record RemainingSnapshot(string Xml, bool IsCurrent, SnapshotFiles Files);
 

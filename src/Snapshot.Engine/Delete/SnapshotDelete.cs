@@ -115,6 +115,8 @@ internal sealed class SnapshotDelete(EngineContext context)
             if (engineMerges)
                 xml = description;
             var children = engineMerges ? ChildDefinitions.Read(snapshot) : [];
+            if (engineMerges)
+                new SnapshotLayers(context.Connection, dom, context.Files).Record(files.Overlays);
             try
             {
                 await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);

@@ -26,24 +26,7 @@ internal sealed class JournalStore(string directory)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("the journal needs Linux");
-        StateDirectory.EnsurePrivate(Directory);
-        var path = PathOf(key);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, JournalJsonContext.Default.JournalRecord);
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        using (var stream = new FileStream(temporary, options))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: durable);
-        }
-        File.Move(temporary, path, overwrite: true);
-        if (durable)
-            NativeFile.SyncDirectory(Directory);
+        StateDirectory.WriteAtomically(PathOf(key), JsonSerializer.SerializeToUtf8Bytes(record, JournalJsonContext.Default.JournalRecord), durable);
     }
 
     /// <summary>The journal of <paramref name="key"/>, or null when there is none.</summary>

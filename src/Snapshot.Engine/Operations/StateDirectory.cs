@@ -37,4 +37,31 @@ internal static class StateDirectory
         }
         return directory;
     }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="path"/> in one of virt-snap's directories, atomically (a
+    /// temporary file renamed over it: a reader sees the old contents or the new ones) and, when
+    /// <paramref name="durable"/>, durably (the file fsynced before the rename, the directory after it); 0600.
+    /// </summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, bool durable = true)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("virt-snap's state files need Linux");
+        var directory = EnsurePrivate(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: durable);
+        }
+        File.Move(temporary, path, overwrite: true);
+        if (durable)
+            Snapshot.Interop.NativeFile.SyncDirectory(directory);
+    }
 }

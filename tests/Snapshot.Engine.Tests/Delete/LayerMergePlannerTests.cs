@@ -70,4 +70,18 @@ public sealed class LayerMergePlannerTests
         merge.Direction.Should().Be(MergeDirection.Down, "pulling up would leave the domain on a file named for a snapshot that is gone");
         merge.Removed.Should().Be(overlay.File);
     }
+
+    [Fact]
+    public void A_merge_never_removes_a_file_not_made_for_a_snapshot()
+    {
+        // The active layer is the user's own overlay: committing it down would remove it, so only the pull remains.
+        var merge = LayerMergePlanner.Next("vda", Chain, Set(Middle), None, None, online: true, removable: Set(Middle))!;
+        merge.Direction.Should().Be(MergeDirection.Up, "the cheaper commit would remove the user's active overlay");
+        merge.Removed.Should().Be(Middle.File);
+        LayerMergePlanner.Next("vda", Chain, Set(Middle), None, None, online: true, removable: None)
+            .Should().BeNull("the free layer itself is the user's: neither way may remove a file");
+        var top = new ChainImage("/v/top.qcow2", "qcow2", 10);
+        LayerMergePlanner.Next("vda", [top, Active, Middle, Base], Set(Middle), None, None, online: true, removable: Set(Middle))
+            .Should().BeNull("QEMU pulls only into its active layer, and the commit would remove the user's file");
+    }
 }

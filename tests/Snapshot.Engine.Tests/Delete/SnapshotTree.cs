@@ -72,6 +72,18 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
             await RevertAsync(remaining);
     }
 
+    /// <summary>Prunes, then checks as <see cref="DeleteAndCheckAsync"/> does; returns the names pruned, oldest first.</summary>
+    public async Task<List<string>> PruneAndCheckAsync(SnapshotPruneOptions options)
+    {
+        var pruned = (await domain.PruneAsync(options)).Select(s => s.Name).ToList();
+        pruned.ForEach(n => _sequences.Remove(n));
+        Note($"prune {string.Join(" ", pruned)}");
+        await ShouldAgreeWithVirshAsync();
+        foreach (var remaining in _sequences.Keys.Order(StringComparer.Ordinal).ToList())
+            await RevertAsync(remaining);
+        return pruned;
+    }
+
     /// <summary>The names and parents the engine lists are virsh's.</summary>
     public async Task ShouldAgreeWithVirshAsync()
     {
