@@ -121,14 +121,14 @@ public sealed class KillRecoveryTests
         Recover(on, guest.DomainName).GetProperty("outcome").GetString().Should().Be("none");
     }
 
-    private static CommandOutput RunKilled(string killAfter, params string[] args)
+    internal static CommandOutput RunKilled(string killAfter, params string[] args)
     {
         var start = VirtSnap.StartInfo(args);
         start.Environment["VIRTSNAP_TEST_KILL_AFTER"] = killAfter;
         return VirtSnap.RunProcess(start);
     }
 
-    private static JsonElement Recover(Stack on, string domain)
+    internal static JsonElement Recover(Stack on, string domain)
     {
         var result = VirtSnap.RunProcess(VirtSnap.StartInfo("-c", on.Uri, "--json", "snapshot-recover", domain));
         result.ExitCode.Should().Be(0, result.Err);
@@ -136,7 +136,7 @@ public sealed class KillRecoveryTests
         return doc.RootElement.GetProperty("data").Clone();
     }
 
-    private static async Task CheckWholeAsync(Stack on, TestGuest.TestGuest guest, string? settings, HashSet<string> filesBefore, string step)
+    internal static async Task CheckWholeAsync(Stack on, TestGuest.TestGuest guest, string? settings, HashSet<string> filesBefore, string step)
     {
         var d = guest.DomainName;
         Virsh.On(on, "-c", on.Uri, "domstate", d).Out.Should().Be("running\n\n", $"killed after {step}, the guest runs again");
@@ -182,7 +182,7 @@ public sealed class KillRecoveryTests
         return Return("query-migrate-capabilities") + " max-bandwidth=" + parameters.RootElement.GetProperty("max-bandwidth").GetRawText();
     }
 
-    private static HashSet<string> Files(string directory) => Directory.GetFiles(directory).ToHashSet(StringComparer.Ordinal);
+    internal static HashSet<string> Files(string directory) => Directory.GetFiles(directory).ToHashSet(StringComparer.Ordinal);
 
     private static string Magic(string path)
     {
@@ -199,7 +199,7 @@ public sealed class KillRecoveryTests
         return VirtSnap.RunProcess(start);
     }
 
-    private static string Ok(CommandOutput result)
+    internal static string Ok(CommandOutput result)
     {
         result.ExitCode.Should().Be(0, result.Err);
         return result.Out;
