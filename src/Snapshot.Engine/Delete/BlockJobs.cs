@@ -67,19 +67,25 @@ internal static class BlockJobs
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task AbortAsync(LibvirtDomain dom, string disk)
+    /// <summary>
+    /// Aborts the disk's block job, if one runs, without a pivot (the disk stays on its layer, whole); true when one
+    /// was aborted. Also what recovery does with a job a killed delete left running or ready in QEMU.
+    /// </summary>
+    public static async Task<bool> AbortAsync(LibvirtDomain dom, string disk)
     {
         try
         {
             if (dom.GetBlockJobInfo(disk) is null)
-                return;
+                return false;
             dom.BlockJobAbort(disk);
             using var limit = new CancellationTokenSource(PivotWait);
             await WaitGoneAsync(dom, disk, limit.Token).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is LibvirtException or OperationCanceledException)
         {
             // The original failure is what the caller reports; the job's state is in virsh blockjob.
+            return false;
         }
     }
 }

@@ -73,6 +73,9 @@ internal sealed class LayerMerger(EngineContext context)
             }).FirstOrDefault(m => m is not null);
             if (merge is null)
                 return bytes;
+            // For a process killed mid-merge: recovery aborts a block job this left (the chain is whole either way).
+            run.Note(JournalFact.Of(JournalFacts.MergeStarted, "disk", merge.Disk, "removed", merge.Removed, "kept", merge.Kept,
+                "direction", merge.Direction == MergeDirection.Down ? "down" : "up", "block-job", online ? "yes" : null));
             await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
             if (merge.Direction == MergeDirection.Down)
                 Redefine(dom, remaining, merge.Upper.File, merge.Lower.File);
@@ -132,7 +135,7 @@ internal sealed class LayerMerger(EngineContext context)
 
     // Only images made for snapshots go (SnapshotLayers): never one the user made that a snapshot froze.
     private HashSet<string> Removable(LibvirtDomain dom, List<RemainingSnapshot> remaining, SnapshotFiles deleted, IEnumerable<string> candidates) =>
-        new SnapshotLayers(context.Connection, dom, context.Files).Removable(remaining.SelectMany(s => s.Files.Overlays).Concat(deleted.Overlays), candidates);
+        new SnapshotLayers(context, dom).Removable(remaining.SelectMany(s => s.Files.Overlays).Concat(deleted.Overlays), candidates);
 
     private sealed record RemainingSnapshot(string Xml, bool IsCurrent, SnapshotFiles Files);
 

@@ -116,7 +116,7 @@ internal sealed class SnapshotDelete(EngineContext context)
                 xml = description;
             var children = engineMerges ? ChildDefinitions.Read(snapshot) : [];
             if (engineMerges)
-                new SnapshotLayers(context.Connection, dom, context.Files).Record(files.Overlays);
+                new SnapshotLayers(context, dom).Record(files.Overlays);
             try
             {
                 await Task.Run(() => snapshot.Delete(flags), CancellationToken.None).ConfigureAwait(false);
@@ -129,16 +129,29 @@ internal sealed class SnapshotDelete(EngineContext context)
             ChildDefinitions.Restore(dom, children);
             deleted.Add(info.Name);
             run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'",
-                fact: JournalFact.Of(JournalFacts.SnapshotDeleted, "name", info.Name, "memory", info.MemoryFile));
+                fact: JournalFact.Of(JournalFacts.SnapshotDeleted, "name", info.Name, "memory", info.MemoryFile,
+                    "xml", !metadataOnly && mode == SnapshotDeleteMode.Snapshot ? description : null, "merges", engineMerges ? "engine" : null));
         }, cancellationToken, info.Name).ConfigureAwait(false);
         if (!metadataOnly && mode == SnapshotDeleteMode.Snapshot)
-        {
-            await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
-            await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info, xml), cancellationToken, info.Name).ConfigureAwait(false);
-            var merged = await run.RunAsync("merge-layers", () => new LayerMerger(context).MergeAsync(run, dom, files!, info.Name, cancellationToken),
-                cancellationToken, info.Name).ConfigureAwait(false);
-            BytesMerged += merged;
-        }
+            BytesMerged += await FinishAsync(run, dom, info, xml, files!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The steps after a snapshot's record went: its memory file, its overlays, the layers it freed. Each acts on what
+    /// is there now, so recovery runs them again for a delete killed after its record went (DeleteRecovery).
+    /// </summary>
+    /// <param name="run">The delete's run (or recovery's bare one).</param>
+    /// <param name="dom">The domain.</param>
+    /// <param name="info">The deleted snapshot, as it was.</param>
+    /// <param name="xml">The snapshot's XML when the engine merges its layers (its branches' revert layers go too); null: libvirt merged them.</param>
+    /// <param name="files">The files its XML named.</param>
+    /// <param name="cancellationToken">Stops a merge (a block job is aborted).</param>
+    internal async Task<long> FinishAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo info, string? xml, SnapshotFiles files, CancellationToken cancellationToken)
+    {
+        await run.Run("remove-memory-file", () => RemoveMemoryFileIfUnused(run, dom, info), cancellationToken, info.Name).ConfigureAwait(false);
+        await run.RunAsync("remove-overlays", () => RemoveOverlaysIfUnusedAsync(run, dom, info, xml), cancellationToken, info.Name).ConfigureAwait(false);
+        return await run.RunAsync("merge-layers", () => new LayerMerger(context).MergeAsync(run, dom, files, info.Name, cancellationToken),
+            cancellationToken, info.Name).ConfigureAwait(false);
     }
 
     // The overlay a deleted external snapshot's creation made is needed by nothing once the domain was

@@ -14,16 +14,17 @@ namespace Snapshot.Engine;
 internal sealed class SnapshotLayers
 {
     private readonly string _path;
-    private readonly IHypervisorFiles _files;
+    private readonly IHypervisorFiles _images;
 
-    // The list is virt-snap's own state, kept locally; the images it names are the hypervisor's, looked up through its files.
-    public SnapshotLayers(LibvirtConnection connection, LibvirtDomain domain, IHypervisorFiles files)
+    /// <param name="context">The engine's connection (the record's key) and its file access (the images are the hypervisor's).</param>
+    /// <param name="domain">The domain whose snapshots' images are recorded.</param>
+    public SnapshotLayers(EngineContext context, LibvirtDomain domain)
     {
-        _path = Path.Combine(StateDirectory.Persistent, "layers", DomainLock.KeyOf(connection.Uri, domain.Uuid) + ".list");
-        _files = files;
+        _path = Path.Combine(StateDirectory.Persistent, "layers", DomainLock.KeyOf(context.Connection.Uri, domain.Uuid) + ".list");
+        _images = context.Files;
     }
 
-    /// <summary>The images recorded as a deleted snapshot's overlays that still exist.</summary>
+    /// <summary>The images recorded as a deleted snapshot's overlays that still exist (the record itself is this host's).</summary>
     public HashSet<string> Recorded()
     {
         string[] lines;
@@ -35,7 +36,7 @@ internal sealed class SnapshotLayers
         {
             return new HashSet<string>(StringComparer.Ordinal);
         }
-        return lines.Where(l => l.Length > 0 && _files.Exists(l)).ToHashSet(StringComparer.Ordinal);
+        return lines.Where(l => l.Length > 0 && _images.Exists(l)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Records <paramref name="overlays"/> (a snapshot's, before its record goes) and forgets the images that are gone.</summary>
@@ -43,7 +44,7 @@ internal sealed class SnapshotLayers
     {
         var known = Recorded();
         var before = known.Count;
-        known.UnionWith(overlays.Select(Path.GetFullPath).Where(_files.Exists));
+        known.UnionWith(overlays.Select(Path.GetFullPath).Where(_images.Exists));
         if (known.Count == before && File.Exists(_path))
             return;
         StateDirectory.WriteAtomically(_path, Encoding.UTF8.GetBytes(string.Concat(known.Order(StringComparer.Ordinal).Select(f => f + "\n"))));

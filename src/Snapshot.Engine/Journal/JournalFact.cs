@@ -72,6 +72,12 @@ internal static class JournalFacts
     /// <summary>A snapshot was deleted from libvirt's metadata (name). Cannot be undone; recovery rolls forward.</summary>
     public const string SnapshotDeleted = "snapshot-deleted";
 
+    /// <summary>
+    /// A delete's merge of two layers began (disk, removed, kept, direction; block-job when QEMU runs it). Recovery
+    /// aborts a block job it left, then runs the delete's last steps again.
+    /// </summary>
+    public const string MergeStarted = "merge-started";
+
     /// <summary><see cref="FileCreated"/>'s roles.</summary>
     public const string MemoryRole = "memory";
 
