@@ -14,7 +14,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
 
     private SafeFileHandle? _file;
     private SafeFileHandle? _pipeWrite;
-    private int _headerLength;
+    private byte[] _header = [];
 
     public string Path { get; } = path;
 
@@ -41,11 +41,42 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
         }, "could not create the memory file");
     }
 
-    public void WriteHeader(string instantDomainXml)
+    /// <summary>Builds the header (partial magic) for <paramref name="instantDomainXml"/>; QEMU's stream starts at <see cref="StreamOffset"/>.</summary>
+    public void BuildHeader(string instantDomainXml) => _header = SaveImageWriter.Build(instantDomainXml, wasRunning: true);
+
+    /// <summary>Where QEMU's stream starts: the header's length, a multiple of 4096.</summary>
+    public long StreamOffset => _header.Length;
+
+    /// <summary>Writes the built header at offset 0; QEMU writes only from <see cref="StreamOffset"/> on, so this may run beside its write.</summary>
+    public void WriteHeader() => Io(() => RandomAccess.Write(_file!, _header, 0), "could not write the memory file's header");
+
+    /// <summary>Gives the file to QEMU's user (<c>uid:gid</c>), which opens it for writing itself; mode stays 0600.</summary>
+    public Task GrantAsync(string owner, CancellationToken ct) =>
+        OverlayImages.RunAsync("chown", ["--", owner, Path], ct);
+
+    /// <summary>Gives the file back to this process's user, who owns every memory file the relay writes.</summary>
+    public Task ReclaimAsync(CancellationToken ct) =>
+        OverlayImages.RunAsync("chown", ["--", ProcessOwner(), Path], ct);
+
+    /// <summary>
+    /// The completeness check of a stream QEMU wrote itself, before the magic says complete: the header is the one
+    /// written (partial magic, its fields), QEMU's stream starts at its offset and ends where QEMU ends one.
+    /// </summary>
+    public void CheckWrittenByQemu()
     {
-        var header = SaveImageWriter.Build(instantDomainXml, wasRunning: true);
-        Io(() => RandomAccess.Write(_file!, header, 0), "could not write the memory file's header");
-        _headerLength = header.Length;
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var header = SaveImageHeader.ReadPartial(stream, Path);
+        if (header.StreamOffset != StreamOffset)
+            throw new SnapshotException(SnapshotErrorKind.Failed,
+                $"the memory file {Path}'s header says its stream starts at {header.StreamOffset}, not at {StreamOffset} where QEMU wrote it");
+    }
+
+    // The effective uid and gid (/proc/self/status: real, effective, saved, filesystem).
+    private static string ProcessOwner()
+    {
+        string Effective(string key) => File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2];
+        return Effective("Uid:") + ":" + Effective("Gid:");
     }
 
     /// <summary>The pipe's write end, for QEMU, until <see cref="ReleasePipe"/>.</summary>
@@ -67,7 +98,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
             throw new SnapshotException(SnapshotErrorKind.Failed, $"could not start the memory pipe's drain guard: {e.Message}", e);
         }
         _pipeWrite = write;
-        Relay = MemoryRelay.Start(_file!, _headerLength, read);
+        Relay = MemoryRelay.Start(_file!, _header.Length, read);
         // Read to its end or given up: from then on the guard may drain whatever QEMU still writes.
         _ = Relay.Completion.ContinueWith(_ => guard.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }

@@ -13,7 +13,16 @@ namespace Snapshot.Engine;
 internal sealed record InstantDisk(string Target, string? Source, bool External, string Driver, string? Overlay);
 
 /// <summary>What an instant snapshot will do, settled before the guest is touched.</summary>
-internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent)
+/// <param name="Name">The snapshot's name.</param>
+/// <param name="Description">Its description.</param>
+/// <param name="MemoryFile">The memory file (absolute).</param>
+/// <param name="Disks">Every disk, frozen or left alone.</param>
+/// <param name="Parent">The current snapshot, which becomes the parent.</param>
+/// <param name="Transport">How QEMU's stream reaches the memory file.</param>
+/// <param name="QemuOwner">With <see cref="MemoryTransport.QemuOpensFile"/>: the <c>uid:gid</c> QEMU runs as (libvirt's DAC image label), which
+/// must be able to write the file; null when QEMU runs unconfined by DAC.</param>
+internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent,
+    MemoryTransport Transport = MemoryTransport.Pipe, string? QemuOwner = null)
 {
     public IEnumerable<InstantDisk> ExternalDisks => Disks.Where(d => d.External);
 }
@@ -26,9 +35,10 @@ internal static class InstantPreflight
 {
     public const string UserfaultfdSysctl = "/proc/sys/vm/unprivileged_userfaultfd";
 
-    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu)
+    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
+        var transport = MemoryTransports.Choose(dom.Connection, domain, qemuOpensFile);
         CheckRunning(dom, domain);
         var domainXml = XElement.Parse(dom.GetXmlDesc());
         UntrackedMemory.Check(domainXml, domain);
@@ -38,6 +48,9 @@ internal static class InstantPreflight
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         CheckNameFree(dom, domain, name);
         var memoryFile = CheckMemoryFile(options.Memory?.File);
+        if (transport == MemoryTransport.QemuOpensFile && memoryFile.Contains(QemuMigration.FileOffsetOption, StringComparison.Ordinal))
+            throw new SnapshotException(SnapshotErrorKind.BadInput,
+                $"the memory file {memoryFile} contains '{QemuMigration.FileOffsetOption}', which QEMU's file: URI would read as its offset; choose another name");
         var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
         string? parent = null;
         if (dom.HasCurrentSnapshot)
@@ -45,7 +58,23 @@ internal static class InstantPreflight
             using var current = dom.GetCurrentSnapshot();
             parent = current.Name;
         }
-        return new InstantPlan(name, options.Description, memoryFile, disks, parent);
+        var owner = transport == MemoryTransport.QemuOpensFile ? QemuOwner(domainXml) : null;
+        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner);
+    }
+
+    /// <summary>The <c>uid:gid</c> of libvirt's DAC image label on the running domain (<c>+64055:+994</c>), null without one.</summary>
+    internal static string? QemuOwner(XElement domainXml)
+    {
+        var label = domainXml.Elements("seclabel").FirstOrDefault(l => (string?)l.Attribute("model") == "dac");
+        var text = (string?)label?.Element("imagelabel") ?? (string?)label?.Element("label");
+        if (text is null)
+            return null;
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !uint.TryParse(parts[0].TrimStart('+'), NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            || !uint.TryParse(parts[1].TrimStart('+'), NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
+            throw new SnapshotException(SnapshotErrorKind.NotSupported,
+                $"the domain's DAC label '{text}' is not numeric (+uid:+gid), so the memory file cannot be handed to QEMU's user");
+        return uid == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}");
     }
 
     private static void CheckRunning(LibvirtDomain dom, string domain)

@@ -23,7 +23,7 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         var qemu = new QemuMigration(r.Engine.Qemu(r.Domain));
         if (r.Domain.IsActive)
         {
-            if (record.Started("hand-pipe-to-qemu"))
+            if (record.Started("hand-pipe-to-qemu") || record.Started("start-background-snapshot"))
                 await EndMigrationAsync(r, qemu, cancellationToken).ConfigureAwait(false);
             if (record.Fact(JournalFacts.QemuFd)?["name"] is { } fd && !record.Started("start-background-snapshot"))
                 Try(r, "closing the descriptor handed to QEMU", () => qemu.CloseFd(fd));
@@ -62,7 +62,7 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         {
             if (complete)
                 r.Left.Add($"the memory file {memory} looks complete but nothing registers it: kept (snapshot-create --redefine can register it)");
-            else if (SaveImageHeader.MagicOf(memory) == SaveImageHeader.PartialMagic)
+            else if (SaveImageHeader.MagicOf(memory) == SaveImageHeader.PartialMagic || HeaderNotYetWritten(record, memory))
                 r.DeleteIfUnreferenced(memory, $"the partial memory file {memory}", referenced);
             else
                 r.Left.Add($"the memory file {memory} is not a libvirt save image: kept");
@@ -103,6 +103,11 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
             r.Done.Add($"QEMU's background snapshot ended ({status.Status})");
         }
     }
+
+    // QEMU opened the file itself (a file: URI), truncating it: until the header is written after migrate, it
+    // starts with zeros (or holds nothing), which is this run's partial file too.
+    private static bool HeaderNotYetWritten(JournalRecord record, string memory) =>
+        record.Fact(JournalFacts.MigrationStarted)?["file"] == memory && SaveImageHeader.MagicOf(memory) is null or "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
     private static void RestoreSettings(RecoveryContext r, QemuMigration qemu)
     {
