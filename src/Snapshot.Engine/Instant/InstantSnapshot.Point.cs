@@ -43,7 +43,7 @@ internal sealed partial class InstantSnapshot
         _suspended = _clock.Elapsed;
     }
 
-    /// <summary>Steps 11-13: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    /// <summary>Steps 11-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
     public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
     {
         var plan = _plan!;

@@ -120,7 +120,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 14-17: the memory written and completed, QEMU's settings put back.</summary>
+    /// <summary>Steps 15-18: the memory written and completed, QEMU's settings put back.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         var takenAt = _point!.TakenAt;
@@ -145,7 +145,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 18-19. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    /// <summary>Steps 19-20. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
