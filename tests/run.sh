@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ]; then native/setup-host.sh; else sudo native/setup-host.sh; fi
 # The second stack (libvirt 11.3 + QEMU 10.0 in a chroot): every VM test also runs there.
 if [ "$(id -u)" -eq 0 ]; then native/setup-stack2.sh; else sudo native/setup-stack2.sh; fi
+# Its daemon over qemu+ssh and qemu+tcp on loopback: the remote tests.
+if [ "$(id -u)" -eq 0 ]; then native/setup-remote.sh; else sudo native/setup-remote.sh; fi
 if [ -x native/build-guest.sh ]; then native/build-guest.sh; fi
 
 results=$(mktemp -d)

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace Snapshot.Interop;
 
 /// <summary>A connection to a hypervisor (<c>virConnectPtr</c>). Safe to use from several threads at once.</summary>
-public sealed unsafe class LibvirtConnection : IDisposable
+public sealed unsafe partial class LibvirtConnection : IDisposable
 {
     private LibvirtConnection(SafeConnectHandle handle)
     {

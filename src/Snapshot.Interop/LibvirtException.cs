@@ -200,3 +200,57 @@ public class AuthenticationFailedException : LibvirtException
     {
     }
 }
+
+/// <summary><see cref="LibvirtErrorCode.NoStoragePool"/>: no storage pool matches (no active pool has that name or target).</summary>
+public class StoragePoolNotFoundException : LibvirtException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public StoragePoolNotFoundException()
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public StoragePoolNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
+    public StoragePoolNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception from libvirt's error: its message, code, domain and level.</summary>
+    public StoragePoolNotFoundException(string message, LibvirtErrorCode code, LibvirtErrorDomain errorDomain, LibvirtErrorLevel level)
+        : base(message, code, errorDomain, level)
+    {
+    }
+}
+
+/// <summary><see cref="LibvirtErrorCode.NoStorageVol"/>: no storage volume matches (no active pool holds a file at that path).</summary>
+public class StorageVolumeNotFoundException : LibvirtException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public StorageVolumeNotFoundException()
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public StorageVolumeNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
+    public StorageVolumeNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception from libvirt's error: its message, code, domain and level.</summary>
+    public StorageVolumeNotFoundException(string message, LibvirtErrorCode code, LibvirtErrorDomain errorDomain, LibvirtErrorLevel level)
+        : base(message, code, errorDomain, level)
+    {
+    }
+}

@@ -13,7 +13,7 @@ namespace Snapshot.TestGuest;
 /// Its workload fills memory and, every tick, checks then bumps a sequence number kept in the first
 /// 4 KiB block of its disk, printing <c>seq=N</c> on the serial console (see native/guest/workload.c).
 /// </summary>
-public sealed class TestGuest : IAsyncDisposable
+public sealed partial class TestGuest : IAsyncDisposable
 {
     /// <summary>Where every guest's directory lives; QEMU (user libvirt-qemu) must be able to traverse it.</summary>
     public const string RootDirectory = "/var/tmp/virtsnap-tests";
@@ -46,7 +46,7 @@ public sealed class TestGuest : IAsyncDisposable
         KernelPath = System.IO.Path.Combine(directory, "vmlinuz");
         InitrdPath = System.IO.Path.Combine(directory, "initramfs.cpio.gz");
         Files = files;
-        _log = new SerialLog(SerialLogPath);
+        _log = new SerialLog(LocalPath(SerialLogPath));
     }
 
     public TestGuestOptions Options { get; }
@@ -87,7 +87,7 @@ public sealed class TestGuest : IAsyncDisposable
         SweepOnce(options.Uri);
 
         var name = $"virtsnap-{SanitizePurpose(options.Purpose)}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
-        var directory = CreateGuestDirectory(name);
+        var directory = CreateGuestDirectory(name, options.HostRoot);
 
         LibvirtConnection connection;
         try
@@ -96,7 +96,7 @@ public sealed class TestGuest : IAsyncDisposable
         }
         catch (LibvirtException e)
         {
-            TryDeleteDirectory(directory, name);
+            TryDeleteDirectory(LocalPath(options.HostRoot, directory), name);
             var hint = Stack.All.FirstOrDefault(s => s.Uri == options.Uri) is { Root: not null }
                 ? " (the second stack: run native/setup-stack2.sh as root)"
                 : " (run native/setup-host.sh as root)";
@@ -104,16 +104,16 @@ public sealed class TestGuest : IAsyncDisposable
         }
         catch
         {
-            TryDeleteDirectory(directory, name);
+            TryDeleteDirectory(LocalPath(options.HostRoot, directory), name);
             throw;
         }
 
         var guest = new TestGuest(options, connection, name, directory, files);
         try
         {
-            File.Copy(files.Kernel, guest.KernelPath);
-            File.Copy(files.Initrd, guest.InitrdPath);
-            ProcessRunner.Run("qemu-img", ["create", "-q", "-f", "qcow2", guest.DiskPath, $"{options.DiskMiB}M"]);
+            File.Copy(files.Kernel, guest.LocalPath(guest.KernelPath));
+            File.Copy(files.Initrd, guest.LocalPath(guest.InitrdPath));
+            ProcessRunner.Run("qemu-img", ["create", "-q", "-f", "qcow2", guest.LocalPath(guest.DiskPath), $"{options.DiskMiB}M"]);
             guest.Domain = connection.DefineDomain(guest.DomainXml(guest.DiskPath));
             if (!start)
             {
@@ -197,13 +197,17 @@ public sealed class TestGuest : IAsyncDisposable
             if (format is not null)
                 arguments.AddRange(["-f", format]);
             arguments.AddRange(["-O", "raw", "bs=4096", "count=1", $"if={imagePath}", $"of={output}"]);
-            ProcessRunner.Run("qemu-img", arguments);
-            var block = File.ReadAllBytes(output);
+            // A remote guest's chain names the hypervisor's paths: its qemu-img reads them, inside the root.
+            if (Options.HostRoot is { } root)
+                ProcessRunner.Run("chroot", [root, "qemu-img", .. arguments]);
+            else
+                ProcessRunner.Run("qemu-img", arguments);
+            var block = File.ReadAllBytes(LocalPath(output));
             return ParseSequenceBlock(block);
         }
         finally
         {
-            File.Delete(output);
+            File.Delete(LocalPath(output));
         }
     }
 
@@ -279,7 +283,7 @@ public sealed class TestGuest : IAsyncDisposable
         {
             Complain(DomainName, "could not release the libvirt handles", e);
         }
-        TryDeleteDirectory(Directory, DomainName);
+        TryDeleteDirectory(LocalPath(Directory), DomainName);
         return ValueTask.CompletedTask;
     }
 
@@ -487,8 +491,10 @@ public sealed class TestGuest : IAsyncDisposable
         }
     }
 
-    private static string CreateGuestDirectory(string name)
+    private static string CreateGuestDirectory(string name, string? hostRoot)
     {
+        if (hostRoot is not null)
+            return CreateRemoteGuestDirectory(name, hostRoot);
         var root = System.IO.Directory.CreateDirectory(RootDirectory);
         const UnixFileMode traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;

@@ -21,6 +21,13 @@ public sealed record TestGuestOptions
     /// <summary>libvirt connection URI.</summary>
     public string Uri { get; init; } = "qemu:///system";
 
+    /// <summary>
+    /// Where this machine sees the hypervisor's root, for a guest of a remote target (<see cref="RemoteTarget"/>):
+    /// its files are then made under <see cref="RemoteTarget.ImagesDirectory"/> on the hypervisor's side only
+    /// (through this root), and every path of the guest is the hypervisor's. Null: a local guest.
+    /// </summary>
+    public string? HostRoot { get; init; }
+
     /// <summary>Seed of the memory contents (<c>vsnap.seed</c>).</summary>
     public long Seed { get; init; } = 1;
 

@@ -42,6 +42,11 @@ internal sealed class EngineContext
     /// <summary>Whether instant snapshots let QEMU open the memory file even where a pipe could be passed (tests of that path).</summary>
     public bool QemuOpensMemoryFile => seams.QemuOpensMemoryFile;
 
+    private IHypervisorFiles? _files;
+
+    /// <summary>The domains' files: this machine's for a local connection, the hypervisor's through libvirt for a remote one.</summary>
+    public IHypervisorFiles Files => _files ??= HypervisorFiles.For(Connection);
+
     /// <summary>The group records of this connection.</summary>
     public GroupStore Groups() => new(Connection.Uri, seams.GroupDirectory);
 

@@ -16,6 +16,8 @@ internal static unsafe class LibvirtError
         [LibvirtErrorCode.ConfigUnsupported] = (m, c, d, l) => new UnsupportedConfigurationException(m, c, d, l),
         [LibvirtErrorCode.SnapshotRevertRisky] = (m, c, d, l) => new SnapshotRevertRiskyException(m, c, d, l),
         [LibvirtErrorCode.AuthFailed] = (m, c, d, l) => new AuthenticationFailedException(m, c, d, l),
+        [LibvirtErrorCode.NoStoragePool] = (m, c, d, l) => new StoragePoolNotFoundException(m, c, d, l),
+        [LibvirtErrorCode.NoStorageVol] = (m, c, d, l) => new StorageVolumeNotFoundException(m, c, d, l),
     };
 
     /// <summary>Whether this thread has a libvirt error that nobody has read yet.</summary>

@@ -83,3 +83,38 @@ internal sealed class SafeDomainSnapshotHandle : SafeLibvirtHandle
 
     protected override int Free(IntPtr ptr) => Interop.Libvirt.virDomainSnapshotFree(ptr);
 }
+
+/// <summary><c>virStoragePoolPtr</c>, released with <c>virStoragePoolFree</c>.</summary>
+internal sealed class SafeStoragePoolHandle : SafeLibvirtHandle
+{
+    public SafeStoragePoolHandle()
+    {
+    }
+
+    protected override int Free(IntPtr ptr) => Interop.Libvirt.virStoragePoolFree(ptr);
+}
+
+/// <summary><c>virStorageVolPtr</c>, released with <c>virStorageVolFree</c>.</summary>
+internal sealed class SafeStorageVolHandle : SafeLibvirtHandle
+{
+    public SafeStorageVolHandle()
+    {
+    }
+
+    internal SafeStorageVolHandle(IntPtr handle)
+        : base(handle)
+    {
+    }
+
+    protected override int Free(IntPtr ptr) => Interop.Libvirt.virStorageVolFree(ptr);
+}
+
+/// <summary><c>virStreamPtr</c>, released with <c>virStreamFree</c>.</summary>
+internal sealed class SafeStreamHandle : SafeLibvirtHandle
+{
+    public SafeStreamHandle()
+    {
+    }
+
+    protected override int Free(IntPtr ptr) => Interop.Libvirt.virStreamFree(ptr);
+}
