@@ -35,7 +35,7 @@ internal static class InstantPreflight
 {
     public const string UserfaultfdSysctl = "/proc/sys/vm/unprivileged_userfaultfd";
 
-    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, bool qemuOpensFile = false)
+    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, IHypervisorFiles files, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
         var transport = MemoryTransports.Choose(dom.Connection, domain, qemuOpensFile);
@@ -47,11 +47,11 @@ internal static class InstantPreflight
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         CheckNameFree(dom, domain, name);
-        var memoryFile = CheckMemoryFile(options.Memory?.File);
+        var memoryFile = CheckMemoryFile(options.Memory?.File, files);
         if (transport == MemoryTransport.QemuOpensFile && memoryFile.Contains(QemuMigration.FileOffsetOption, StringComparison.Ordinal))
             throw new SnapshotException(SnapshotErrorKind.BadInput,
                 $"the memory file {memoryFile} contains '{QemuMigration.FileOffsetOption}', which QEMU's file: URI would read as its offset; choose another name");
-        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
+        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile, files);
         string? parent = null;
         if (dom.HasCurrentSnapshot)
         {
@@ -122,21 +122,22 @@ internal static class InstantPreflight
         throw new SnapshotException(SnapshotErrorKind.BadInput, $"domain '{domain}' already has a snapshot named '{name}'");
     }
 
-    private static string CheckMemoryFile(string? file)
+    private static string CheckMemoryFile(string? file, IHypervisorFiles files)
     {
         if (string.IsNullOrEmpty(file) || !Path.IsPathFullyQualified(file))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file must be an absolute path, got '{file}'");
         var path = Path.GetFullPath(file);
-        if (File.Exists(path) || Directory.Exists(path))
+        if (files.Exists(path) || files.DirectoryExists(path))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file {path} already exists; choose a new path (an instant snapshot never overwrites one)");
         var directory = Path.GetDirectoryName(path);
-        if (directory is null || !Directory.Exists(directory))
+        if (directory is null || !files.DirectoryExists(directory))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file's directory {directory} does not exist; create it first");
         return path;
     }
 
     /// <summary>Every disk of the live definition, external unless it cannot or the request says no.</summary>
-    internal static List<InstantDisk> PlanDisks(XElement domainXml, string name, IReadOnlyList<DiskSpec> requested, bool reuseExternal, string memoryFile)
+    internal static List<InstantDisk> PlanDisks(XElement domainXml, string name, IReadOnlyList<DiskSpec> requested, bool reuseExternal, string memoryFile,
+        IHypervisorFiles files)
     {
         var used = new HashSet<string>(StringComparer.Ordinal) { memoryFile };
         var matched = new HashSet<DiskSpec>();
@@ -163,11 +164,11 @@ internal static class InstantPreflight
             overlay = Path.GetFullPath(overlay);
             if (!used.Add(overlay))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' is used twice");
-            if (!reuseExternal && File.Exists(overlay))
+            if (!reuseExternal && files.Exists(overlay))
                 throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with {OptionName.DiskExternal(target)}, or pass {OptionName.Modifier("ReuseExternal")}");
-            if (reuseExternal && !File.Exists(overlay))
+            if (reuseExternal && !files.Exists(overlay))
                 throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
-            if (!Directory.Exists(Path.GetDirectoryName(overlay)))
+            if (!files.DirectoryExists(Path.GetDirectoryName(overlay)!))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
             plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
         }

@@ -88,7 +88,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     /// <summary>Step 1: the checks; a refusal changes nothing and is thrown as it is.</summary>
     public async Task PreflightAsync(CancellationToken ct)
     {
-        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu, context.QemuOpensMemoryFile), ct).ConfigureAwait(false);
+        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu, context.Files, context.QemuOpensMemoryFile), ct).ConfigureAwait(false);
         var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
         Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays, _plan.Transport);
     }
@@ -102,7 +102,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _run.Journal?.DeferDurability();
         await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
         await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
+        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
+            plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
         await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
         // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
         // between here and the pause but the disks, which the snapshot itself moves to the overlays.
@@ -185,15 +186,16 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
 
     private async Task CreateMemoryFileAsync(CancellationToken ct)
     {
-        _memory!.Create();
+        // Where QEMU opens it itself, as its own user: that user must be able to write it (given back once complete).
+        if (_plan!.Transport == MemoryTransport.QemuOpensFile)
+            await _memory!.CreateForQemuAsync(_plan.QemuOwner, ct).ConfigureAwait(false);
+        else
+            _memory!.Create();
         _run.Ledger.Record("create-memory-file", $"created the partial memory file {_memory.Path}", report =>
         {
             _memory.Discard(report, evenComplete: _registrationUndone);
             return Task.CompletedTask;
         }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
-        // QEMU opens it itself as its own user: that user must be able to write it (given back once complete).
-        if (_plan!.QemuOwner is { } owner)
-            await _memory.GrantAsync(owner, ct).ConfigureAwait(false);
     }
 
     private void StartRelay()
@@ -231,13 +233,13 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         foreach (var disk in plan.ExternalDisks)
         {
             var overlay = disk.Overlay!;
-            await OverlayImages.CreateAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
+            await context.Files.CreateOverlayAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
             count++;
             _run.Ledger.Record("create-overlays", $"created the overlay {overlay}", report =>
             {
                 // Once the disks run on it, switch-disks reports it left.
                 if (!_disksSwitched)
-                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot");
+                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot", files: context.Files);
                 return Task.CompletedTask;
             }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Source));
         }

@@ -19,25 +19,6 @@ internal static class MemoryTransports
     public static readonly Version FileUriSince = new(8, 2);
 
     /// <summary>
-    /// Whether libvirt can pass file descriptors over the connection: only its UNIX socket can (SCM_RIGHTS), which
-    /// a URI without a host and without a transport, or with <c>+unix</c>, reaches. ssh, tcp, tls, libssh and ext
-    /// carry bytes only.
-    /// </summary>
-    public static bool CanPassFiles(string uri)
-    {
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
-            return false;
-        var plus = parsed.Scheme.IndexOf('+', StringComparison.Ordinal);
-        var transport = plus < 0 ? "" : parsed.Scheme[(plus + 1)..];
-        return transport switch
-        {
-            "unix" => true,
-            "" => string.IsNullOrEmpty(parsed.Host), // qemu://host/ means TLS
-            _ => false,
-        };
-    }
-
-    /// <summary>
     /// The pipe where descriptors can travel (unless <paramref name="qemuOpensFile"/> asks for the other way, as
     /// tests do on a local connection); QEMU's own open of the file otherwise, refused before anything changes
     /// when that QEMU is older than 8.2.
@@ -45,7 +26,8 @@ internal static class MemoryTransports
     public static MemoryTransport Choose(LibvirtConnection connection, string domain, bool qemuOpensFile)
     {
         var uri = connection.Uri;
-        var canPass = CanPassFiles(uri);
+        // Descriptors travel over libvirt's UNIX socket only (SCM_RIGHTS): a local URI's.
+        var canPass = !HypervisorFiles.IsRemoteUri(uri);
         if (canPass && !qemuOpensFile)
             return MemoryTransport.Pipe;
         var qemu = connection.HypervisorVersion;

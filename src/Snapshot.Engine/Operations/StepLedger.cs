@@ -11,14 +11,14 @@ internal sealed class RollbackReport
     /// Undoes the creation of <paramref name="path"/>: deleted (undone), or left with the reason and, if given,
     /// why keeping it is harmless. <paramref name="label"/> names it in the message ("the new overlay 'X'").
     /// </summary>
-    public void DeleteCreatedFile(string path, string label, string? ifKept = null)
+    public void DeleteCreatedFile(string path, string label, string? ifKept = null, IHypervisorFiles? files = null)
     {
         try
         {
-            File.Delete(path);
+            (files ?? LocalFiles.Instance).Delete(path);
             Undone.Add($"{label} was deleted");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Snapshot.Interop.LibvirtException)
         {
             Left.Add($"{label} could not be deleted ({e.Message}){ifKept}");
         }

@@ -42,6 +42,14 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
         return Encoding.ASCII.GetString(magic);
     }
 
+    /// <summary>The first 16 bytes of the hypervisor's file <paramref name="path"/> as text, null when shorter.</summary>
+    public static string? MagicOf(IHypervisorFiles files, string path)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var magic = files.Read(path, 0, 16);
+        return magic.Length < 16 ? null : Encoding.ASCII.GetString(magic);
+    }
+
     /// <summary>Reads the header of <paramref name="path"/>; throws SnapshotException (BadInput) for anything but a libvirt save image.</summary>
     public static SaveImageHeader Read(string path)
     {

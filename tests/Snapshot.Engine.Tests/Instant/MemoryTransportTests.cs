@@ -5,20 +5,6 @@ namespace Snapshot.Engine.Tests.Instant;
 public sealed class MemoryTransportTests
 {
     [Theory]
-    [InlineData("qemu:///system", true)]
-    [InlineData("qemu:///session", true)]
-    [InlineData("qemu+unix:///system?socket=/var/lib/virt-snap/stack2/run/libvirt/libvirt-sock", true)]
-    [InlineData("qemu+ssh://root@127.0.0.1/system", false)]
-    [InlineData("qemu+tcp://127.0.0.1:16510/system", false)]
-    [InlineData("qemu+tls://host/system", false)]
-    [InlineData("qemu+ext:///system?command=/bin/true", false)]
-    [InlineData("qemu+libssh2://host/system", false)]
-    [InlineData("qemu://host/system", false)] // no transport with a host: TLS
-    [InlineData("not a uri", false)]
-    public void Only_libvirts_UNIX_socket_passes_descriptors(string uri, bool passes) =>
-        MemoryTransports.CanPassFiles(uri).Should().Be(passes);
-
-    [Theory]
     [InlineData("<domain><seclabel type='dynamic' model='dac' relabel='yes'><label>+64055:+994</label><imagelabel>+64055:+107</imagelabel></seclabel></domain>", "64055:107")]
     [InlineData("<domain><seclabel type='dynamic' model='dac'><label>+64055:+994</label></seclabel></domain>", "64055:994")]
     [InlineData("<domain><seclabel type='dynamic' model='dac'><imagelabel>+0:+0</imagelabel></seclabel></domain>", null)]

@@ -42,8 +42,10 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
 
         var definition = record.Fact(JournalFacts.SnapshotDefinition);
         var name = definition?["name"];
+        var files = r.Engine.Files;
         var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
-        var complete = memory is not null && File.Exists(memory) && SaveImageHeader.MagicOf(memory) == SaveImageHeader.CompleteMagic;
+        var magic = memory is not null && files.Exists(memory) ? SaveImageHeader.MagicOf(files, memory) ?? "" : null;
+        var complete = magic == SaveImageHeader.CompleteMagic;
         // The name was free at the preflight, under the lock: a snapshot of that name now is this run's.
         if (name is not null && r.HasSnapshot(name))
         {
@@ -58,11 +60,11 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         }
 
         var referenced = r.ReferencedFiles();
-        if (memory is not null && File.Exists(memory))
+        if (memory is not null && magic is not null)
         {
             if (complete)
                 r.Left.Add($"the memory file {memory} looks complete but nothing registers it: kept (snapshot-create --redefine can register it)");
-            else if (SaveImageHeader.MagicOf(memory) == SaveImageHeader.PartialMagic || HeaderNotYetWritten(record, memory))
+            else if (magic == SaveImageHeader.PartialMagic || HeaderNotYetWritten(record, memory, magic))
                 r.DeleteIfUnreferenced(memory, $"the partial memory file {memory}", referenced);
             else
                 r.Left.Add($"the memory file {memory} is not a libvirt save image: kept");
@@ -106,8 +108,8 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
 
     // QEMU opened the file itself (a file: URI), truncating it: until the header is written after migrate, it
     // starts with zeros (or holds nothing), which is this run's partial file too.
-    private static bool HeaderNotYetWritten(JournalRecord record, string memory) =>
-        record.Fact(JournalFacts.MigrationStarted)?["file"] == memory && SaveImageHeader.MagicOf(memory) is null or "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    private static bool HeaderNotYetWritten(JournalRecord record, string memory, string magic) =>
+        record.Fact(JournalFacts.MigrationStarted)?["file"] == memory && magic.All(c => c == '\0');
 
     private static void RestoreSettings(RecoveryContext r, QemuMigration qemu)
     {

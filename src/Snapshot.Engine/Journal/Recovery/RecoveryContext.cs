@@ -69,7 +69,8 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
     /// <summary>Deletes <paramref name="path"/>, a file this run made, unless something names it (then it is left, and said).</summary>
     public void DeleteIfUnreferenced(string path, string label, HashSet<string> referenced)
     {
-        if (!File.Exists(path))
+        var files = Engine.Files;
+        if (!files.Exists(path))
             return;
         if (referenced.Contains(path))
         {
@@ -78,10 +79,10 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
         }
         try
         {
-            File.Delete(path);
+            files.Delete(path);
             Done.Add($"{label} was deleted");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibvirtException)
         {
             Left.Add($"{label} could not be deleted ({e.Message})");
         }
