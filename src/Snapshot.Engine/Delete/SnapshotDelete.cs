@@ -130,7 +130,7 @@ internal sealed class SnapshotDelete(EngineContext context)
     // cannot be read, it stays.
     private async Task RemoveOverlaysIfUnusedAsync(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted, string? xml)
     {
-        var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && File.Exists(d.File)).Select(d => d.File!).ToList();
+        var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && context.Files.Exists(d.File)).Select(d => d.File!).ToList();
         if (xml is not null)
             overlays.AddRange(await BranchTips.LayersAsync(xml, CancellationToken.None).ConfigureAwait(false));
         if (overlays.Count == 0)
@@ -139,12 +139,12 @@ internal sealed class SnapshotDelete(EngineContext context)
         using (var all = OwnedHandles.Of(dom.ListAllSnapshots()))
             remaining = all.Select(s => RevertCleanup.FilesOf(s.GetXmlDesc())).ToList();
         var chainTops = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
-        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, CancellationToken.None).ConfigureAwait(false);
+        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, CancellationToken.None, context.Files).ConfigureAwait(false);
         if (needed.Contains(RevertCleanup.UnknownChain))
             return;
         foreach (var file in RevertCleanup.Deletable(overlays, needed))
         {
-            File.Delete(file);
+            context.Files.Delete(file);
             run.Ledger.Record("remove-overlays", $"removed overlay {file} of '{deleted.Name}'");
             Log.RemovedOverlay(context.Logger, file, deleted.Name);
         }
@@ -154,9 +154,9 @@ internal sealed class SnapshotDelete(EngineContext context)
     // it is a save image (a redefined snapshot may name any file; virsh leaves it too) no other snapshot names.
     private void RemoveMemoryFileIfUnused(OperationRun run, LibvirtDomain dom, SnapshotInfo deleted)
     {
-        if (deleted.MemoryFile is not { } file || !File.Exists(file))
+        if (deleted.MemoryFile is not { } file || !context.Files.Exists(file))
             return;
-        if (!SaveImageHeader.HasMagic(file))
+        if (!SaveImageHeader.HasMagic(file, context.Files))
         {
             Log.KeptForeignMemoryFile(context.Logger, file, deleted.Name);
             return;
@@ -166,7 +166,7 @@ internal sealed class SnapshotDelete(EngineContext context)
             if (SnapshotDescriptions.DescribeAll(dom, all).Any(s => s.MemoryFile is { } other && Path.GetFullPath(other) == Path.GetFullPath(file)))
                 return;
         }
-        File.Delete(file);
+        context.Files.Delete(file);
         run.Ledger.Record("remove-memory-file", $"removed memory file {file} of '{deleted.Name}'");
         Log.RemovedMemoryFile(context.Logger, file, deleted.Name);
     }

@@ -1,10 +1,6 @@
 namespace Snapshot.Engine;
 
-/// <summary>
-/// A read-only, seekable view of a hypervisor's file through <see cref="IHypervisorFiles.Read"/> (ranged downloads
-/// when remote), so that what checks a <see cref="Stream"/> (<see cref="SaveImageHeader"/>) checks a remote file
-/// the same way. Its length is read once, when it is opened.
-/// </summary>
+/// <summary>A read-only, seekable view of one of the hypervisor's files, each read one ranged read of <see cref="IHypervisorFiles"/>.</summary>
 internal sealed class HypervisorFileStream(IHypervisorFiles files, string path) : Stream
 {
     private readonly long _length = files.Length(path);
@@ -23,13 +19,13 @@ internal sealed class HypervisorFileStream(IHypervisorFiles files, string path) 
 
     public override int Read(Span<byte> buffer)
     {
-        var want = (int)Math.Min(buffer.Length, Math.Max(0, _length - Position));
-        if (want == 0)
+        var count = (int)Math.Min(buffer.Length, _length - Position);
+        if (count <= 0)
             return 0;
-        var bytes = files.Read(path, Position, want);
-        bytes.CopyTo(buffer);
-        Position += bytes.Length;
-        return bytes.Length;
+        var data = files.Read(path, Position, count);
+        data.CopyTo(buffer);
+        Position += data.Length;
+        return data.Length;
     }
 
     public override long Seek(long offset, SeekOrigin origin) => Position = origin switch

@@ -54,7 +54,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(p.Plan, ct), ct).ConfigureAwait(false);
             // Which images the remaining snapshots need (qemu-img info per chain) is read while the
             // domain restores, not after it: without discarding, the remaining snapshots are those of now.
-            needed = options.DiscardDescendants ? null : RevertCleanup.NeededAfterRevertAsync(dom, [.. _overlays.Values], CancellationToken.None);
+            needed = options.DiscardDescendants ? null : RevertCleanup.NeededAfterRevertAsync(dom, [.. _overlays.Values], context.Files, CancellationToken.None);
             await _run.Run("define", () => Define(p), ct).ConfigureAwait(false);
             await _run.RunAsync("start", async () =>
             {
@@ -81,7 +81,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             }, CancellationToken.None).ConfigureAwait(false);
             var neededNow = needed is null ? null : await needed.ConfigureAwait(false);
             await _run.RunAsync("clean-up", () => RevertCleanup.CleanUpAfterRevertAsync(context.Logger, dom, p.Descendants, p.DescendantLayers, p.Abandoned, options.DiscardCurrent, _overlays.Values,
-                neededNow, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                neededNow, context.Files, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -104,7 +104,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         var before = dom.GetState().State;
         var live = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure));
         var savedDefinition = dom.GetXmlDesc(DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
-        var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live);
+        var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live, context.Files);
         if (options.BranchTip)
             plan = plan with { Disks = await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, ct).ConfigureAwait(false) };
         var abandoned = RevertDefinition.DiskSources(live).Values.ToList();
@@ -134,13 +134,13 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
     {
         foreach (var disk in plan.Disks)
         {
-            var overlay = OverlayImages.NextName(disk.Path, plan.Snapshot);
-            await OverlayImages.CreateAsync(overlay, disk.Path, disk.Format, ct).ConfigureAwait(false);
+            var overlay = OverlayImages.NextName(disk.Path, plan.Snapshot, context.Files.Exists);
+            await context.Files.CreateOverlayAsync(overlay, disk.Path, disk.Format, ct).ConfigureAwait(false);
             // Recorded once made: an overlay that was refused (it exists) is never deleted by the rollback.
             _overlays[disk.Target] = overlay;
             _run.Ledger.Record("create-overlays", $"created the overlay {overlay} on {disk.Path}", report =>
             {
-                report.DeleteCreatedFile(overlay, $"the new overlay '{overlay}'");
+                report.DeleteCreatedFile(overlay, $"the new overlay '{overlay}'", files: context.Files);
                 return Task.CompletedTask;
             }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Path));
             Log.OverlayCreated(context.Logger, overlay, disk.Path);

@@ -14,9 +14,11 @@ internal static class ExternalRevertPreflight
     /// <param name="options">The request.</param>
     /// <param name="currentState">The domain's state now.</param>
     /// <param name="currentDefinition">The domain's definition now (for the guest-ABI check).</param>
-    public static ExternalRevertPlan Check(string snapshotXml, SnapshotRevertOptions options, DomainState currentState, XElement currentDefinition)
+    /// <param name="files">Where the domain's files are (null: this machine).</param>
+    public static ExternalRevertPlan Check(string snapshotXml, SnapshotRevertOptions options, DomainState currentState, XElement currentDefinition, IHypervisorFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        files ??= LocalFiles.Instance;
         var root = XElement.Parse(snapshotXml);
         var name = (string?)root.Element("name") ?? "";
         var definition = root.Element("domain")
@@ -26,20 +28,20 @@ internal static class ExternalRevertPreflight
         var hasMemory = (string?)memory?.Attribute("snapshot") == "external" && state is "running" or "paused";
 
         var (start, target) = options.BranchTip ? DecideBranchTip(name, options) : Decide(name, state, hasMemory, options);
-        var disks = FrozenDisks(name, root, definition);
+        var disks = FrozenDisks(name, root, definition, files);
 
         if (start == RevertStart.Restore)
         {
             var file = (string?)memory?.Attribute("file");
             if (string.IsNullOrEmpty(file))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"snapshot '{name}' names no memory file");
-            if (!File.Exists(file))
+            if (!files.Exists(file))
                 throw new SnapshotException(SnapshotErrorKind.NotFound, $"memory file '{file}' of snapshot '{name}' does not exist");
             try
             {
-                SaveImageHeader.Read(file);
+                SaveImageHeader.Read(file, files);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibvirtException)
             {
                 throw new SnapshotException(SnapshotErrorKind.NotFound, $"memory file '{file}' of snapshot '{name}' cannot be read: {e.Message}", e);
             }
@@ -101,8 +103,9 @@ internal static class ExternalRevertPreflight
     /// The frozen image of each disk the snapshot made external: the disk's source in the snapshot's own
     /// domain definition. Each must exist and be readable.
     /// </summary>
-    internal static List<FrozenDisk> FrozenDisks(string name, XElement snapshot, XElement definition)
+    internal static List<FrozenDisk> FrozenDisks(string name, XElement snapshot, XElement definition, IHypervisorFiles? files = null)
     {
+        files ??= LocalFiles.Instance;
         var result = new List<FrozenDisk>();
         var domainDisks = definition.Element("devices")?.Elements("disk").ToList() ?? [];
         foreach (var disk in snapshot.Element("disks")?.Elements("disk") ?? [])
@@ -120,7 +123,7 @@ internal static class ExternalRevertPreflight
             var path = (string?)match.Element("source")?.Attribute("file");
             if (string.IsNullOrEmpty(path) || (string?)match.Attribute("type") is not (null or "file"))
                 throw new SnapshotException(SnapshotErrorKind.NotSupported, $"disk {target} of snapshot '{name}' is not a file; only file-backed disks can be reverted to");
-            CheckReadable(name, target, path);
+            CheckReadable(name, target, path, files);
             var dev = (string?)match.Element("target")?.Attribute("dev") ?? target;
             result.Add(new FrozenDisk(dev, path, (string?)match.Element("driver")?.Attribute("type") ?? "raw"));
         }
@@ -129,15 +132,15 @@ internal static class ExternalRevertPreflight
         return result;
     }
 
-    private static void CheckReadable(string name, string target, string path)
+    private static void CheckReadable(string name, string target, string path, IHypervisorFiles files)
     {
-        if (!File.Exists(path))
+        if (!files.Exists(path))
             throw new SnapshotException(SnapshotErrorKind.NotFound, $"frozen image '{path}' of disk {target} (snapshot '{name}') does not exist");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            files.Read(path, 0, 1);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibvirtException)
         {
             throw new SnapshotException(SnapshotErrorKind.NotFound, $"frozen image '{path}' of disk {target} (snapshot '{name}') cannot be read: {e.Message}", e);
         }

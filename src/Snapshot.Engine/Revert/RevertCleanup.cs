@@ -38,8 +38,9 @@ internal static partial class RevertCleanup
         candidates.Select(Full).Distinct(StringComparer.Ordinal).Where(c => !needed.Contains(c)).ToList();
 
     /// <summary>Every file the remaining snapshots and the new chain need, with their backing chains.</summary>
-    public static async Task<HashSet<string>> NeededAsync(IEnumerable<SnapshotFiles> remaining, IEnumerable<string> newChainTops, CancellationToken cancellationToken)
+    public static async Task<HashSet<string>> NeededAsync(IEnumerable<SnapshotFiles> remaining, IEnumerable<string> newChainTops, CancellationToken cancellationToken, IHypervisorFiles? hypervisor = null)
     {
+        hypervisor ??= LocalFiles.Instance;
         var needed = new HashSet<string>(StringComparer.Ordinal);
         var images = new List<string>();
         foreach (var files in remaining)
@@ -57,13 +58,13 @@ internal static partial class RevertCleanup
                 continue;
             }
             needed.Add(image);
-            if (!File.Exists(image))
+            if (!hypervisor.Exists(image))
                 continue;
             try
             {
-                needed.UnionWith(await OverlayImages.BackingChainAsync(image, cancellationToken).ConfigureAwait(false));
+                needed.UnionWith((await hypervisor.ChainAsync(image, cancellationToken).ConfigureAwait(false)).Select(c => c.File));
             }
-            catch (SnapshotException)
+            catch (Exception e) when (e is SnapshotException or LibvirtException or FileNotFoundException)
             {
                 // An image qemu-img cannot read still counts as needed; its chain is unknown, so the
                 // caller keeps every revert layer that could be below it.
@@ -96,21 +97,21 @@ internal static partial class RevertCleanup
         return layers;
     }
 
-    private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> NeededBySnapshotsAsync(LibvirtDomain dom, IEnumerable<string> newOverlays, IHypervisorFiles hypervisor, CancellationToken cancellationToken)
     {
         List<SnapshotFiles> remainingFiles;
         using (var remaining = OwnedHandles.Of(dom.ListAllSnapshots()))
             remainingFiles = remaining.Select(s => FilesOf(s.GetXmlDesc())).ToList();
-        return await NeededAsync(remainingFiles, newOverlays, cancellationToken).ConfigureAwait(false);
+        return await NeededAsync(remainingFiles, newOverlays, cancellationToken, hypervisor).ConfigureAwait(false);
     }
 
     // The same, started early (beside the restore); null when it failed, and the cleanup then reads it again.
-    public static Task<HashSet<string>?> NeededAfterRevertAsync(LibvirtDomain dom, IReadOnlyList<string> newOverlays, CancellationToken cancellationToken) =>
+    public static Task<HashSet<string>?> NeededAfterRevertAsync(LibvirtDomain dom, IReadOnlyList<string> newOverlays, IHypervisorFiles hypervisor, CancellationToken cancellationToken) =>
         Task.Run(async () =>
         {
             try
             {
-                return await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
+                return await NeededBySnapshotsAsync(dom, newOverlays, hypervisor, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // any failure: computed again after the revert, where it is reported
             catch (Exception)
@@ -125,9 +126,9 @@ internal static partial class RevertCleanup
     // descendant's); keeps any other abandoned layer: a revert layer holds a branch tip, a file virt-snap did not
     // create is the user's. docs/revert.md.
     public static async Task CleanUpAfterRevertAsync(ILogger logger, LibvirtDomain dom, List<SnapshotFiles> discarded, IReadOnlyCollection<string> discardedLayers,
-        List<string> abandoned, bool discardCurrent, IEnumerable<string> newOverlays, HashSet<string>? neededBefore, CancellationToken cancellationToken)
+        List<string> abandoned, bool discardCurrent, IEnumerable<string> newOverlays, HashSet<string>? neededBefore, IHypervisorFiles hypervisor, CancellationToken cancellationToken)
     {
-        var needed = neededBefore ?? await NeededBySnapshotsAsync(dom, newOverlays, cancellationToken).ConfigureAwait(false);
+        var needed = neededBefore ?? await NeededBySnapshotsAsync(dom, newOverlays, hypervisor, cancellationToken).ConfigureAwait(false);
         var unknownChain = needed.Contains(UnknownChain);
 
         var candidates = new List<string>();
@@ -153,7 +154,7 @@ internal static partial class RevertCleanup
             {
                 BranchTipKept(logger, layer, dom.Name);
                 if (!unknownChain)
-                    candidates.AddRange(SupersededTips(full));
+                    candidates.AddRange(SupersededTips(full, hypervisor));
             }
             else if (!needed.Contains(full))
                 AbandonedLayerKept(logger, layer, dom.Name);
@@ -162,12 +163,12 @@ internal static partial class RevertCleanup
         {
             try
             {
-                if (!File.Exists(file))
+                if (!hypervisor.Exists(file))
                     continue;
-                File.Delete(file);
+                hypervisor.Delete(file);
                 RevertFileDeleted(logger, file);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibvirtException)
             {
                 RevertFileNotDeleted(logger, file, e.Message);
             }
@@ -177,12 +178,12 @@ internal static partial class RevertCleanup
     // The revert layers made for the same snapshot before the one just left: that one is the newest state of the
     // snapshot's branch (its tip), so the older ones hold nothing a revert can still reach; a snapshot taken on one
     // of them needs it, and Deletable keeps it then.
-    private static IEnumerable<string> SupersededTips(string tip)
+    private static IEnumerable<string> SupersededTips(string tip, IHypervisorFiles hypervisor)
     {
         var name = Path.GetFileName(tip);
         var prefix = name[..(name.LastIndexOf("-revert-", StringComparison.Ordinal) + "-revert-".Length)];
         var directory = Path.GetDirectoryName(tip) ?? "/";
-        return Directory.EnumerateFiles(directory)
+        return hypervisor.List(directory)
             .Where(f => f != tip && Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal) && OverlayImages.IsRevertLayer(f));
     }
 

@@ -30,30 +30,22 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
     /// Whether <paramref name="path"/> starts with libvirt's save-image magic, complete or partial: the test of
     /// "libvirt made this file" before delete removes a memory file (a redefined snapshot may name any file).
     /// </summary>
-    public static bool HasMagic(string path) => MagicOf(path) is CompleteMagic or PartialMagic;
+    public static bool HasMagic(string path, IHypervisorFiles? files = null) => MagicOf(path, files) is CompleteMagic or PartialMagic;
 
     /// <summary>The first 16 bytes of <paramref name="path"/> as text (<see cref="CompleteMagic"/>, <see cref="PartialMagic"/> or anything), null when shorter.</summary>
-    public static string? MagicOf(string path)
+    public static string? MagicOf(string path, IHypervisorFiles? files = null)
     {
-        Span<byte> magic = stackalloc byte[16];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length)
-            return null;
-        return Encoding.ASCII.GetString(magic);
-    }
-
-    /// <summary>The first 16 bytes of the hypervisor's file <paramref name="path"/> as text, null when shorter.</summary>
-    public static string? MagicOf(IHypervisorFiles files, string path)
-    {
-        ArgumentNullException.ThrowIfNull(files);
-        var magic = files.Read(path, 0, 16);
+        var magic = (files ?? LocalFiles.Instance).Read(path, 0, 16);
         return magic.Length < 16 ? null : Encoding.ASCII.GetString(magic);
     }
 
     /// <summary>Reads the header of <paramref name="path"/>; throws SnapshotException (BadInput) for anything but a libvirt save image.</summary>
-    public static SaveImageHeader Read(string path)
+    public static SaveImageHeader Read(string path, IHypervisorFiles? files = null)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        // The hypervisor's file is read in three ranges (header, stream start, tail), never copied whole.
+        using Stream stream = files is { IsRemote: true }
+            ? new HypervisorFileStream(files, path)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return Read(stream, path);
     }
 

@@ -44,7 +44,7 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         var name = definition?["name"];
         var files = r.Engine.Files;
         var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
-        var magic = memory is not null && files.Exists(memory) ? SaveImageHeader.MagicOf(files, memory) ?? "" : null;
+        var magic = memory is not null && files.Exists(memory) ? SaveImageHeader.MagicOf(memory, files) ?? "" : null;
         var complete = magic == SaveImageHeader.CompleteMagic;
         // The name was free at the preflight, under the lock: a snapshot of that name now is this run's.
         if (name is not null && r.HasSnapshot(name))
