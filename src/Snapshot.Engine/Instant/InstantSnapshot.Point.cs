@@ -73,7 +73,7 @@ internal sealed partial class InstantSnapshot
                     _qemu.MigrateToFd(_fdName);
                 _migrationStarted = true; // the migration owns the descriptor (or its own file) now
                 _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
-                    JournalFact.Of(JournalFacts.MigrationStarted, "file", toFile ? _memory!.Path : null));
+                    JournalFact.Of(JournalFacts.MigrationStarted));
             }, ct).ConfigureAwait(false);
             var migrateReturned = clock.Elapsed;
 

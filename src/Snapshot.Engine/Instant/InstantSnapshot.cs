@@ -196,6 +196,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             _memory.Discard(report, evenComplete: _registrationUndone);
             return Task.CompletedTask;
         }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
+        if (_plan.Transport == MemoryTransport.QemuOpensFile)
+            _run.Note(JournalFact.Of(JournalFacts.QemuOpensFile, "path", _memory.Path));
     }
 
     private void StartRelay()

@@ -23,7 +23,8 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         var qemu = new QemuMigration(r.Engine.Qemu(r.Domain));
         if (r.Domain.IsActive)
         {
-            if (record.Started("hand-pipe-to-qemu") || record.Started("start-background-snapshot"))
+            // A migrate inside the pause is not journaled (the journal is held there): from the overlays on, QEMU says.
+            if (record.Started("hand-pipe-to-qemu") || record.Started("create-overlays"))
                 await EndMigrationAsync(r, qemu, cancellationToken).ConfigureAwait(false);
             if (record.Fact(JournalFacts.QemuFd)?["name"] is { } fd && !record.Started("start-background-snapshot"))
                 Try(r, "closing the descriptor handed to QEMU", () => qemu.CloseFd(fd));
@@ -106,10 +107,10 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         }
     }
 
-    // QEMU opened the file itself (a file: URI), truncating it: until the header is written after migrate, it
-    // starts with zeros (or holds nothing), which is this run's partial file too.
+    // QEMU opens the file itself (a file: URI): created empty by this run, emptied again by migrate, it holds no
+    // magic until the header is written after migrate (or zeros before QEMU's stream): this run's partial file too.
     private static bool HeaderNotYetWritten(JournalRecord record, string memory, string magic) =>
-        record.Fact(JournalFacts.MigrationStarted)?["file"] == memory && magic.All(c => c == '\0');
+        record.Fact(JournalFacts.QemuOpensFile)?["path"] == memory && magic.All(c => c == '\0');
 
     private static void RestoreSettings(RecoveryContext r, QemuMigration qemu)
     {
