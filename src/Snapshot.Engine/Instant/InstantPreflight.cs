@@ -38,7 +38,7 @@ internal static class InstantPreflight
     public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, IHypervisorFiles files, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
-        var transport = MemoryTransports.Choose(dom.Connection, domain, qemuOpensFile);
+        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, qemu.QueryVersion);
         CheckRunning(dom, domain);
         var domainXml = XElement.Parse(dom.GetXmlDesc());
         UntrackedMemory.Check(domainXml, domain);

@@ -1,5 +1,3 @@
-using Snapshot.Interop;
-
 namespace Snapshot.Engine;
 
 /// <summary>How QEMU's migration stream reaches the memory file.</summary>
@@ -23,14 +21,13 @@ internal static class MemoryTransports
     /// tests do on a local connection); QEMU's own open of the file otherwise, refused before anything changes
     /// when that QEMU is older than 8.2.
     /// </summary>
-    public static MemoryTransport Choose(LibvirtConnection connection, string domain, bool qemuOpensFile)
+    public static MemoryTransport Choose(string uri, string domain, bool qemuOpensFile, Func<Version> qemuVersion)
     {
-        var uri = connection.Uri;
         // Descriptors travel over libvirt's UNIX socket only (SCM_RIGHTS): a local URI's.
         var canPass = !HypervisorFiles.IsRemoteUri(uri);
         if (canPass && !qemuOpensFile)
             return MemoryTransport.Pipe;
-        var qemu = connection.HypervisorVersion;
+        var qemu = qemuVersion();
         if (qemu < FileUriSince)
         {
             var why = canPass

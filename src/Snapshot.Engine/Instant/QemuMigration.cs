@@ -117,6 +117,13 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     public void MigrateToFile(string path, long offset) =>
         Execute("migrate", w => w.WriteString("uri", string.Create(CultureInfo.InvariantCulture, $"file:{path}{FileOffsetOption}{offset}")));
 
+    /// <summary>The version of the QEMU running the domain (QMP <c>query-version</c>): the binary that will open the file.</summary>
+    public Version QueryVersion()
+    {
+        var qemu = Execute("query-version", null).GetProperty("qemu");
+        return new Version(qemu.GetProperty("major").GetInt32(), qemu.GetProperty("minor").GetInt32(), qemu.GetProperty("micro").GetInt32());
+    }
+
     /// <summary>Whether libvirt runs a job on the domain.</summary>
     public bool HasJob() => qemu.HasJob();
 
