@@ -87,7 +87,7 @@ stop() { # PID...
     local pid
     for pid in "$@"; do
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     done
 }
 sshd_pid=

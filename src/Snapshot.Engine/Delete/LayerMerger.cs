@@ -29,19 +29,19 @@ internal sealed class LayerMerger(EngineContext context)
     // it and it is a layer (it has a backing image): a base image may be the user's own, never removed here.
     private async Task RemoveUnneededFrozenAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
     {
-        var frozen = deleted.Frozen.Where(File.Exists).ToList();
+        var frozen = deleted.Frozen.Where(context.Files.Exists).ToList();
         if (frozen.Count == 0)
             return;
         var remaining = RemainingSnapshots(dom).Select(s => s.Files);
         var chainTops = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
-        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, cancellationToken).ConfigureAwait(false);
+        var needed = await RevertCleanup.NeededAsync(remaining, chainTops, cancellationToken, context.Files).ConfigureAwait(false);
         if (needed.Contains(RevertCleanup.UnknownChain))
             return;
         foreach (var file in RevertCleanup.Deletable(frozen, needed))
         {
-            if ((await OverlayImages.BackingChainAsync(file, cancellationToken).ConfigureAwait(false)).Count < 2)
+            if ((await context.Files.ChainAsync(file, cancellationToken).ConfigureAwait(false)).Count < 2)
                 continue;
-            File.Delete(file);
+            context.Files.Delete(file);
             run.Ledger.Record("merge-layers", $"removed frozen image {file} of '{name}'");
             Log.RemovedOverlay(context.Logger, file, name);
         }
@@ -56,11 +56,11 @@ internal sealed class LayerMerger(EngineContext context)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var online = dom.IsActive;
-            var chains = await ChainsAsync(dom, cancellationToken).ConfigureAwait(false);
+            var chains = await ChainsAsync(dom, context.Files, cancellationToken).ConfigureAwait(false);
             var remaining = RemainingSnapshots(dom);
             var named = remaining.SelectMany(s => s.Files.Overlays.Concat(s.Files.Frozen)).ToHashSet(StringComparer.Ordinal);
             var inChains = chains.SelectMany(c => c.Value).Select(i => i.File).ToHashSet(StringComparer.Ordinal);
-            var outside = await OutsideAsync(named.Where(f => !inChains.Contains(f)), cancellationToken).ConfigureAwait(false);
+            var outside = await OutsideAsync(named.Where(f => !inChains.Contains(f)), context.Files, cancellationToken).ConfigureAwait(false);
             if (outside is null)
                 return bytes;
             var merge = chains.Select(c =>
@@ -73,7 +73,7 @@ internal sealed class LayerMerger(EngineContext context)
             await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
             if (merge.Direction == MergeDirection.Down)
                 Redefine(dom, remaining, merge.Upper.File, merge.Lower.File);
-            File.Delete(merge.Removed);
+            context.Files.Delete(merge.Removed);
             bytes += merge.Bytes;
             run.Ledger.Record("merge-layers", $"merged {merge.Removed} {(merge.Direction == MergeDirection.Down ? "down into" : "up into")} {merge.Kept} ({merge.Bytes} bytes) for '{name}'");
             Log.MergedLayer(context.Logger, merge.Removed, merge.Kept, merge.Direction, merge.Bytes, name);
@@ -86,11 +86,14 @@ internal sealed class LayerMerger(EngineContext context)
         if (online)
         {
             await BlockJobs.RunAsync(dom, merge, cancellationToken).ConfigureAwait(false);
-            var chain = await ImageMerges.ChainAsync(DiskSource(dom, merge.Disk), cancellationToken).ConfigureAwait(false);
+            var chain = await context.Files.ChainAsync(DiskSource(dom, merge.Disk), cancellationToken).ConfigureAwait(false);
             if (chain.Any(i => i.File == merge.Removed))
                 throw new SnapshotException($"the block job of disk {merge.Disk} ended with {merge.Removed} still in its chain; nothing was removed");
             return;
         }
+        // SnapshotDelete refuses this before anything changes; a domain stopped since then is caught here.
+        if (context.Files.IsRemote)
+            throw new SnapshotException(SnapshotErrorKind.NotSupported, SnapshotDelete.RemoteOfflineMerge(dom.Name));
         if (merge.Direction == MergeDirection.Up)
         {
             await ImageMerges.RebaseAsync(merge.Upper, merge.Below, cancellationToken).ConfigureAwait(false);
@@ -141,18 +144,18 @@ internal sealed class LayerMerger(EngineContext context)
         RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc()))[disk];
 
     // Each file-backed disk's chain; a disk whose chain qemu-img cannot read is left alone.
-    private static async Task<Dictionary<string, IReadOnlyList<ChainImage>>> ChainsAsync(LibvirtDomain dom, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, IReadOnlyList<ChainImage>>> ChainsAsync(LibvirtDomain dom, IHypervisorFiles files, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, IReadOnlyList<ChainImage>>(StringComparer.Ordinal);
         foreach (var (disk, source) in RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())))
         {
-            if (!File.Exists(source))
+            if (!files.Exists(source))
                 continue;
             try
             {
-                result[disk] = await ImageMerges.ChainAsync(source, cancellationToken).ConfigureAwait(false);
+                result[disk] = await files.ChainAsync(source, cancellationToken).ConfigureAwait(false);
             }
-            catch (SnapshotException)
+            catch (Exception e) when (e is SnapshotException or LibvirtException or FileNotFoundException)
             {
             }
         }
@@ -161,18 +164,18 @@ internal sealed class LayerMerger(EngineContext context)
 
     // The images that something outside the domain's chains is backed by; null when a chain cannot be read
     // (then nothing is merged: a layer could have a dependent nobody knows of).
-    private static async Task<HashSet<string>?> OutsideAsync(IEnumerable<string> tops, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>?> OutsideAsync(IEnumerable<string> tops, IHypervisorFiles files, CancellationToken cancellationToken)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         foreach (var top in tops)
         {
-            if (!File.Exists(top) || result.Contains(top))
+            if (!files.Exists(top) || result.Contains(top))
                 continue;
             try
             {
-                result.UnionWith(await OverlayImages.BackingChainAsync(top, cancellationToken).ConfigureAwait(false));
+                result.UnionWith((await files.ChainAsync(top, cancellationToken).ConfigureAwait(false)).Select(c => c.File));
             }
-            catch (SnapshotException)
+            catch (Exception e) when (e is SnapshotException or LibvirtException or FileNotFoundException)
             {
                 return null;
             }

@@ -37,6 +37,8 @@ internal sealed class SnapshotDelete(EngineContext context)
             var info = await run.Run("look-up", () => EngineContext.Describe(snapshot), cancellationToken).ConfigureAwait(false);
             if (options.MetadataOnly || options.Mode == SnapshotDeleteMode.Snapshot)
             {
+                if (!options.MetadataOnly)
+                    RefuseRemoteOfflineMerges(dom, [info]);
                 plan.Add((snapshot, info));
                 await DeleteOneAsync(run, dom, snapshot, info, options.Mode, options.MetadataOnly, deleted, cancellationToken).ConfigureAwait(false);
                 return;
@@ -51,6 +53,7 @@ internal sealed class SnapshotDelete(EngineContext context)
                 return;
             }
 
+            RefuseRemoteOfflineMerges(dom, [info, .. infos]);
             plan.AddRange(Enumerable.Range(0, descendants.Count).Reverse().Select(i => (descendants[i], infos[i])));
             if (options.Mode == SnapshotDeleteMode.Children)
                 plan.Add((snapshot, info));
@@ -73,6 +76,18 @@ internal sealed class SnapshotDelete(EngineContext context)
             descendants?.Dispose();
         }
     }
+
+    // A shut-off domain's freed layers are merged by qemu-img, which cannot reach a remote hypervisor's images: refused
+    // before anything is deleted. A running domain's QEMU merges them with block jobs, through libvirt.
+    private void RefuseRemoteOfflineMerges(LibvirtDomain dom, IEnumerable<SnapshotInfo> snapshots)
+    {
+        if (context.Files.IsRemote && !dom.IsActive && snapshots.Any(s => s.Location == SnapshotLocation.External))
+            throw new SnapshotException(SnapshotErrorKind.NotSupported, RemoteOfflineMerge(dom.Name));
+    }
+
+    internal static string RemoteOfflineMerge(string domain) =>
+        $"deleting an external snapshot of shut-off domain '{domain}' over a remote connection needs qemu-img on the hypervisor's images, which virt-snap cannot run from here; " +
+        "start the domain (its QEMU merges the layers), or run virt-snap on the hypervisor (ssh HOST virt-snap ...)";
 
     private async Task DeleteOneAsync(OperationRun run, LibvirtDomain dom, LibvirtDomainSnapshot snapshot, SnapshotInfo info, SnapshotDeleteMode mode, bool metadataOnly,
         List<string> deleted, CancellationToken cancellationToken)
@@ -132,7 +147,7 @@ internal sealed class SnapshotDelete(EngineContext context)
     {
         var overlays = deleted.Disks.Where(d => d.Snapshot == SnapshotMode.External && d.File is not null && context.Files.Exists(d.File)).Select(d => d.File!).ToList();
         if (xml is not null)
-            overlays.AddRange(await BranchTips.LayersAsync(xml, CancellationToken.None).ConfigureAwait(false));
+            overlays.AddRange(await BranchTips.LayersAsync(xml, context.Files, CancellationToken.None).ConfigureAwait(false));
         if (overlays.Count == 0)
             return;
         List<SnapshotFiles> remaining;

@@ -62,6 +62,6 @@ internal sealed class GroupRevert(EngineContext context, string name, RevertTarg
         if (info.Location != SnapshotLocation.External)
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"snapshot '{name}' of domain '{dom.Name}' is not the external snapshot the group took");
         var state = dom.GetState().State;
-        ExternalRevertPreflight.Check(snapshot.GetXmlDesc(SnapshotXmlFlags.Secure), options, state, XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure)));
+        ExternalRevertPreflight.Check(snapshot.GetXmlDesc(SnapshotXmlFlags.Secure), options, state, XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure)), context.Files);
     }
 }

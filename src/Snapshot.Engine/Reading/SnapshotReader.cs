@@ -77,7 +77,7 @@ internal sealed class SnapshotReader(EngineContext context)
         }
         if (details.Snapshot.Location != SnapshotLocation.External)
             return details;
-        return details with { HasBranchTip = await BranchTips.ExistsAsync(xml, cancellationToken).ConfigureAwait(false) };
+        return details with { HasBranchTip = await BranchTips.ExistsAsync(xml, context.Files, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>One snapshot.</summary>

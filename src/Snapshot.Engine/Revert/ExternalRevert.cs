@@ -106,10 +106,10 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
         var savedDefinition = dom.GetXmlDesc(DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
         var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live, context.Files);
         if (options.BranchTip)
-            plan = plan with { Disks = await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, ct).ConfigureAwait(false) };
+            plan = plan with { Disks = await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, context.Files, ct).ConfigureAwait(false) };
         var abandoned = RevertDefinition.DiskSources(live).Values.ToList();
         var descendants = options.DiscardDescendants ? RevertCleanup.DescendantFiles(snapshot) : [];
-        var descendantLayers = options.DiscardDescendants ? await RevertCleanup.DescendantBranchLayersAsync(snapshot, ct).ConfigureAwait(false) : [];
+        var descendantLayers = options.DiscardDescendants ? await RevertCleanup.DescendantBranchLayersAsync(snapshot, context.Files, ct).ConfigureAwait(false) : [];
         return new Prepared(snapshot, snapshotXml, before, savedDefinition, plan, abandoned, descendants, descendantLayers);
     }
 

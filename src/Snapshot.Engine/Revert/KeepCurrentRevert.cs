@@ -62,10 +62,10 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         var before = dom.GetState().State;
         var live = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Secure));
         var snapshotXml = snapshot.GetXmlDesc(SnapshotXmlFlags.Secure);
-        var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live);
+        var plan = ExternalRevertPreflight.Check(snapshotXml, options, before, live, context.Files);
         if (options.BranchTip)
-            await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, ct).ConfigureAwait(false);
-        return KeptRequest(name, before, live);
+            await BranchTips.FindAsync(plan.Snapshot, XElement.Parse(snapshotXml), plan.Disks, context.Files, ct).ConfigureAwait(false);
+        return KeptRequest(name, before, live, context.Files.Exists);
     }
 
     private LibvirtDomainSnapshot? FindSnapshot(string name)
@@ -81,7 +81,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
     }
 
     /// <summary>The kept snapshot's request: every file-backed disk gets an overlay beside its active layer.</summary>
-    private static SnapshotCreateOptions KeptRequest(string name, DomainState before, XElement live)
+    private static SnapshotCreateOptions KeptRequest(string name, DomainState before, XElement live, Func<string, bool> exists)
     {
         var safe = OverlayImages.Sanitize(name);
         var disks = new List<DiskSpec>();
@@ -99,7 +99,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
                 continue;
             }
             firstDisk ??= file;
-            disks.Add(DiskSpec.External(targetDev, FreeName(file, safe, ".qcow2")));
+            disks.Add(DiskSpec.External(targetDev, FreeName(file, safe, ".qcow2", exists)));
         }
         if (firstDisk is null)
             throw new SnapshotException(SnapshotErrorKind.NotSupported, "keeping the current state needs a file-backed disk; the domain has none");
@@ -108,14 +108,14 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         {
             Name = name,
             Description = "the state left by a revert (virt-snap --keep-current)",
-            Memory = running ? MemorySpec.External(FreeName(firstDisk, safe, ".mem")) : MemorySpec.None,
+            Memory = running ? MemorySpec.External(FreeName(firstDisk, safe, ".mem", exists)) : MemorySpec.None,
             Disks = disks,
             Modifiers = new SnapshotCreateModifiers { Instant = before == DomainState.Running, DiskOnly = !running },
         };
     }
 
     // <stem>.<name>.<ext> beside the file, or <stem>.<name>-<n>.<ext> when that is taken: never an existing file.
-    private static string FreeName(string nextTo, string safe, string extension)
+    private static string FreeName(string nextTo, string safe, string extension, Func<string, bool> exists)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(nextTo)) ?? "/";
         var stem = OverlayImages.Stem(nextTo);
@@ -123,7 +123,7 @@ internal sealed class KeepCurrentRevert(EngineContext context, DomainRef domain,
         {
             var suffix = n == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{n}");
             var candidate = Path.Combine(directory, $"{stem}.{safe}{suffix}{extension}");
-            if (!File.Exists(candidate))
+            if (!exists(candidate))
                 return candidate;
         }
     }

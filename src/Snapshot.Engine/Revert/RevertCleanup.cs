@@ -86,14 +86,14 @@ internal static partial class RevertCleanup
     }
 
     /// <summary>The layers of the descendants' branches (their overlays and revert layers): discarded with them.</summary>
-    public static async Task<HashSet<string>> DescendantBranchLayersAsync(LibvirtDomainSnapshot snapshot, CancellationToken cancellationToken)
+    public static async Task<HashSet<string>> DescendantBranchLayersAsync(LibvirtDomainSnapshot snapshot, IHypervisorFiles hypervisor, CancellationToken cancellationToken)
     {
         List<string> xmls;
         using (var descendants = OwnedHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants)))
             xmls = descendants.Select(d => d.GetXmlDesc()).ToList();
         var layers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var xml in xmls)
-            layers.UnionWith(await BranchTips.LayersAsync(xml, cancellationToken).ConfigureAwait(false));
+            layers.UnionWith(await BranchTips.LayersAsync(xml, hypervisor, cancellationToken).ConfigureAwait(false));
         return layers;
     }
 

@@ -44,7 +44,7 @@ public sealed class RemoteVmTests
         (await domain.ListAsync()).Select(s => s.Name).Should().Equal("s1");
         (await domain.GetCurrentAsync())!.Name.Should().Be("s1");
         (await domain.GetParentAsync("s1")).Should().BeNull();
-        (await domain.GetDetailsAsync("s1")).Should().NotBeNull();
+        (await domain.GetDetailsAsync("s1")).HasBranchTip.Should().BeTrue("its own overlay is its branch's tip");
         (await domain.GetXmlAsync("s1")).Should().Contain(overlay);
         await events.TakeAsync();
 
@@ -56,11 +56,28 @@ public sealed class RemoteVmTests
         var layer = ActiveDisk(guest);
         layer.Should().EndWith(".s1-revert-1.qcow2");
         File.Exists(guest.LocalPath(layer)).Should().BeTrue("the overlay was made on the hypervisor");
+        (await domain.GetDetailsAsync("s1")).HasBranchTip.Should().BeTrue("the revert layer over s1's frozen image is found on the hypervisor");
 
         await domain.DeleteAsync("s1");
         (await domain.ListAsync()).Should().BeEmpty();
         File.Exists(guest.LocalPath(memory)).Should().BeFalse("the memory file went with its snapshot");
+        File.Exists(guest.LocalPath(overlay)).Should().BeFalse("its overlay went too");
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+
+        // A shut-off domain's layers would be merged by qemu-img, which cannot reach the hypervisor's images.
+        await domain.CreateAsync(new SnapshotCreateOptions
+        {
+            Name = "d1",
+            Disks = [new DiskSpec("vda", SnapshotMode.External, "qcow2", null, guest.Directory + "/d1.qcow2")],
+            Modifiers = new SnapshotCreateModifiers { DiskOnly = true, Atomic = true },
+        });
+        guest.Domain.Destroy();
+        var files = Directory.GetFiles(guest.LocalPath(guest.Directory)).Order().ToList();
+        var refused = await FluentActions.Awaiting(() => domain.DeleteAsync("d1")).Should().ThrowAsync<SnapshotException>();
+        refused.Which.Kind.Should().Be(SnapshotErrorKind.NotSupported);
+        refused.Which.Message.Should().Contain("run virt-snap on the hypervisor (ssh HOST virt-snap ...)");
+        (await domain.ListAsync()).Select(s => s.Name).Should().Equal("d1");
+        Directory.GetFiles(guest.LocalPath(guest.Directory)).Order().Should().Equal(files, "nothing changed");
     }
 
     private static string ActiveDisk(TestGuest.TestGuest guest) =>

@@ -15,7 +15,7 @@ internal sealed class DeleteRecovery : IOperationRecovery
         {
             r.Done.Add($"the snapshot '{deleted["name"]}' had been deleted");
             var finished = r.Record.Steps.Any(s => s.Step == "remove-overlays" && s.Subject == deleted["name"] && s.Done);
-            if (!finished && deleted["memory"] is { } memory && File.Exists(memory))
+            if (!finished && deleted["memory"] is { } memory && r.Engine.Files.Exists(memory))
                 r.Left.Add($"its memory file {memory} is kept (snapshot-delete did not finish: remove it once nothing needs it)");
         }
         return Task.FromResult(RecoveryOutcome.RolledForward);
