@@ -10,6 +10,7 @@ if [ "$(id -u)" -eq 0 ]; then native/setup-host.sh; else sudo native/setup-host.
 if [ "$(id -u)" -eq 0 ]; then native/setup-stack2.sh; else sudo native/setup-stack2.sh; fi
 # Its daemon over qemu+ssh and qemu+tcp on loopback: the remote tests.
 if [ "$(id -u)" -eq 0 ]; then native/setup-remote.sh; else sudo native/setup-remote.sh; fi
+if [ "$(id -u)" -eq 0 ]; then native/setup-remote-host.sh; else sudo native/setup-remote-host.sh; fi
 if [ -x native/build-guest.sh ]; then native/build-guest.sh; fi
 
 results=$(mktemp -d)

@@ -28,6 +28,14 @@ public sealed class RemoteTarget
 
     public static IReadOnlyList<RemoteTarget> All { get; } = [Ssh, Tcp];
 
+    /// <summary>
+    /// The host's own daemon (libvirt 9.0, QEMU 7.2) over the same sshd (native/setup-remote-host.sh mounts its socket
+    /// into the chroot): a remote connection to a QEMU too old to open a memory file itself. Not in <see cref="All"/>:
+    /// its guests are the host's, with the host's paths.
+    /// </summary>
+    public static string HostDaemonSshUri { get; } =
+        $"qemu+ssh://root@127.0.0.1:2217/system?socket=/run/host-libvirt/libvirt-sock&keyfile={StateDirectory}/id_ed25519&no_verify=1&no_tty=1";
+
     /// <summary>Every target's name, for <c>[MemberData]</c>.</summary>
     public static Xunit.TheoryData<string> Names()
     {

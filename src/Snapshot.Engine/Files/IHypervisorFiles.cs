@@ -36,6 +36,20 @@ internal interface IHypervisorFiles
     void CreateFile(string path, ReadOnlySpan<byte> content);
 
     /// <summary>
+    /// Creates <paramref name="path"/> empty, mode 0600, owned by <paramref name="owner"/> (<c>uid:gid</c>): a file another
+    /// user (QEMU's) opens itself for writing.
+    /// </summary>
+    /// <exception cref="SnapshotException"><see cref="SnapshotErrorKind.AlreadyExists"/> when the path is taken.</exception>
+    Task CreateOwnedFileAsync(string path, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> into the existing file at <paramref name="offset"/>, never truncating it, and
+    /// makes the file durable where this side can (locally an fsync; remotely libvirt's upload, which does not sync).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    void Write(string path, long offset, ReadOnlySpan<byte> bytes);
+
+    /// <summary>
     /// Creates the qcow2 overlay <paramref name="path"/> on <paramref name="backing"/> (format <paramref name="backingFormat"/>),
     /// owned like the backing image, mode 0600 (0660 when the backing image is group-writable); a failure leaves no file.
     /// </summary>

@@ -45,6 +45,29 @@ internal sealed class LocalFiles : IHypervisorFiles
             stream.Write(content);
     }
 
+    public async Task CreateOwnedFileAsync(string path, string owner, CancellationToken cancellationToken)
+    {
+        CreateFile(path, []);
+        try
+        {
+            await OverlayImages.RunAsync("chown", ["--", owner, path], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    public void Write(string path, long offset, ReadOnlySpan<byte> bytes)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"no file '{path}'", path);
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        RandomAccess.Write(file, bytes, offset);
+        RandomAccess.FlushToDisk(file);
+    }
+
     public Task CreateOverlayAsync(string path, string backing, string backingFormat, CancellationToken cancellationToken) =>
         OverlayImages.CreateAsync(path, backing, backingFormat, cancellationToken);
 

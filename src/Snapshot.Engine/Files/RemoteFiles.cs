@@ -53,6 +53,31 @@ internal sealed class RemoteFiles(LibvirtConnection connection) : IHypervisorFil
         });
     }
 
+    public Task CreateOwnedFileAsync(string path, string owner, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = owner.Split(':');
+        var permissions = new XElement("permissions", new XElement("mode", "0600"), new XElement("owner", ids[0]), new XElement("group", ids[1]));
+        StoragePools.In(connection, Directory(path), pool =>
+        {
+            var pool1 = pool ?? throw new SnapshotException(SnapshotErrorKind.BadInput, $"directory '{Directory(path)}' does not exist on the hypervisor");
+            RefuseTaken(path);
+            Create(pool1, path, VolumeXml(path, "raw", 0, permissions)).Dispose();
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    public void Write(string path, long offset, ReadOnlySpan<byte> bytes)
+    {
+        var data = bytes.ToArray();
+        Required(path, v =>
+        {
+            v.Upload(offset, data);
+            return true;
+        });
+    }
+
     public Task CreateOverlayAsync(string path, string backing, string backingFormat, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -53,7 +53,7 @@ internal sealed class GroupMembers : IDisposable
     }
 
     /// <summary>The instant snapshot request of one member: the group's name, and its files in the group's directory when one is given.</summary>
-    public static SnapshotCreateOptions MemberRequest(SnapshotGroupCreateOptions group, LibvirtDomain dom)
+    public static SnapshotCreateOptions MemberRequest(SnapshotGroupCreateOptions group, LibvirtDomain dom, IHypervisorFiles files)
     {
         var xml = XElement.Parse(dom.GetXmlDesc());
         var disks = new List<DiskSpec>();
@@ -61,7 +61,7 @@ internal sealed class GroupMembers : IDisposable
         if (group.Directory is { } dir)
         {
             memory = Path.Combine(dir, $"{dom.Name}.{group.Name}.mem");
-            var plan = InstantPreflight.PlanDisks(xml, group.Name, [], reuseExternal: false, memory);
+            var plan = InstantPreflight.PlanDisks(xml, group.Name, [], reuseExternal: false, memory, files);
             disks.AddRange(plan.Where(d => d.External).Select(d => DiskSpec.External(d.Target, Path.Combine(dir, $"{dom.Name}.{group.Name}.{d.Target}.qcow2"))));
         }
         else

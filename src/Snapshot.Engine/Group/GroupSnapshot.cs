@@ -23,7 +23,7 @@ internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOp
         {
             foreach (var (dom, journal) in members.Domains.Zip(members.Journals))
             {
-                var request = GroupMembers.MemberRequest(options, dom);
+                var request = GroupMembers.MemberRequest(options, dom, context.Files);
                 SnapshotCreate.BuildXml(request);
                 CreateRules.CheckState(request.Modifiers, dom.IsActive);
                 snapshots.Add(new InstantSnapshot(context, dom, request, requestedAt, _ => { }, journal) { InGroup = true });

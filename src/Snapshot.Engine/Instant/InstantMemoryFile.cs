@@ -6,15 +6,16 @@ namespace Snapshot.Engine;
 /// <summary>
 /// The memory file of an instant snapshot and the relay that fills it: created partial (libvirt refuses to
 /// restore a file with that magic), its header written before the pause, the rest relayed from QEMU's pipe,
-/// and marked complete only at the very end.
+/// and marked complete only at the very end. Where QEMU opens the file itself (<paramref name="qemuOpens"/>: the
+/// hypervisor's files, local or through libvirt), nothing is relayed and every access goes through those files.
 /// </summary>
-internal sealed class InstantMemoryFile(string path, ILogger logger, string domain)
+internal sealed class InstantMemoryFile(string path, ILogger logger, string domain, IHypervisorFiles? qemuOpens = null)
 {
     private static readonly TimeSpan RelayTimeout = TimeSpan.FromMinutes(5);
 
     private SafeFileHandle? _file;
     private SafeFileHandle? _pipeWrite;
-    private int _headerLength;
+    private byte[] _header = [];
 
     public string Path { get; } = path;
 
@@ -41,11 +42,68 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
         }, "could not create the memory file");
     }
 
-    public void WriteHeader(string instantDomainXml)
+    /// <summary>Builds the header (partial magic) for <paramref name="instantDomainXml"/>; QEMU's stream starts at <see cref="StreamOffset"/>.</summary>
+    public void BuildHeader(string instantDomainXml) => _header = SaveImageWriter.Build(instantDomainXml, wasRunning: true);
+
+    /// <summary>Where QEMU's stream starts: the header's length, a multiple of 4096.</summary>
+    public long StreamOffset => _header.Length;
+
+    /// <summary>Writes the built header at offset 0; QEMU writes only from <see cref="StreamOffset"/> on, so this may run beside its write.</summary>
+    public void WriteHeader() => Io(() =>
     {
-        var header = SaveImageWriter.Build(instantDomainXml, wasRunning: true);
-        Io(() => RandomAccess.Write(_file!, header, 0), "could not write the memory file's header");
-        _headerLength = header.Length;
+        if (qemuOpens is null)
+            RandomAccess.Write(_file!, _header, 0);
+        else
+            qemuOpens.Write(Path, 0, _header);
+    }, "could not write the memory file's header");
+
+    /// <summary>
+    /// The file QEMU opens itself: empty, 0600, owned by QEMU's user (<c>uid:gid</c>) so that it can open it for writing
+    /// (null: QEMU runs as this side's own user).
+    /// </summary>
+    public async Task CreateForQemuAsync(string? owner, CancellationToken ct)
+    {
+        var files = qemuOpens!;
+        try
+        {
+            if (owner is null)
+                files.CreateFile(Path, []);
+            else
+                await files.CreateOwnedFileAsync(Path, owner, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Snapshot.Interop.LibvirtException)
+        {
+            throw new SnapshotException(SnapshotErrorKind.Failed, $"could not create the memory file {Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Gives a local file back to this process's user, who owns every memory file the relay writes. A remote one
+    /// stays QEMU's user's: libvirt's storage API cannot change a volume's owner.
+    /// </summary>
+    public Task ReclaimAsync(CancellationToken ct) => qemuOpens is { IsRemote: false }
+        ? OverlayImages.RunAsync("chown", ["--", ProcessOwner(), Path], ct)
+        : Task.CompletedTask;
+
+    /// <summary>
+    /// The completeness check of a stream QEMU wrote itself, before the magic says complete: the header is the one
+    /// written (partial magic, its fields), QEMU's stream starts at its offset and ends where QEMU ends one.
+    /// </summary>
+    public void CheckWrittenByQemu()
+    {
+        using var stream = new HypervisorFileStream(qemuOpens!, Path);
+        var header = SaveImageHeader.ReadPartial(stream, Path);
+        if (header.StreamOffset != StreamOffset)
+            throw new SnapshotException(SnapshotErrorKind.Failed,
+                $"the memory file {Path}'s header says its stream starts at {header.StreamOffset}, not at {StreamOffset} where QEMU wrote it");
+    }
+
+    // The effective uid and gid (/proc/self/status: real, effective, saved, filesystem).
+    private static string ProcessOwner()
+    {
+        string Effective(string key) => File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2];
+        return Effective("Uid:") + ":" + Effective("Gid:");
     }
 
     /// <summary>The pipe's write end, for QEMU, until <see cref="ReleasePipe"/>.</summary>
@@ -67,7 +125,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
             throw new SnapshotException(SnapshotErrorKind.Failed, $"could not start the memory pipe's drain guard: {e.Message}", e);
         }
         _pipeWrite = write;
-        Relay = MemoryRelay.Start(_file!, _headerLength, read);
+        Relay = MemoryRelay.Start(_file!, _header.Length, read);
         // Read to its end or given up: from then on the guard may drain whatever QEMU still writes.
         _ = Relay.Completion.ContinueWith(_ => guard.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
@@ -80,8 +138,18 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
 
     public void MarkComplete()
     {
-        SaveImageWriter.MarkComplete(_file!);
-        _file!.Dispose();
+        if (qemuOpens is null)
+        {
+            SaveImageWriter.MarkComplete(_file!);
+            _file!.Dispose();
+        }
+        else
+        {
+            // Locally each write is fsynced: the empty one makes QEMU's stream durable before the magic says complete.
+            if (!qemuOpens.IsRemote)
+                qemuOpens.Write(Path, 0, []);
+            Io(() => qemuOpens.Write(Path, 0, SaveImageWriter.CompleteMagic), "could not mark the memory file complete");
+        }
         Complete = true;
     }
 
@@ -116,7 +184,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
         _file?.Dispose();
         if (Complete && evenComplete)
         {
-            report.DeleteCreatedFile(Path, $"the memory file {Path}");
+            report.DeleteCreatedFile(Path, $"the memory file {Path}", files: qemuOpens);
             return;
         }
         if (Complete)
@@ -124,7 +192,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
             report.Left.Add($"the memory file {Path} is complete (it can be registered with snapshot-create --redefine)");
             return;
         }
-        report.DeleteCreatedFile(Path, $"the partial memory file {Path}", "; its magic says partial, so libvirt will not restore it");
+        report.DeleteCreatedFile(Path, $"the partial memory file {Path}", "; its magic says partial, so libvirt will not restore it", qemuOpens);
     }
 
     private void Io(Action action, string what)
@@ -133,7 +201,7 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
         {
             action();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Snapshot.Interop.LibvirtException)
         {
             throw new SnapshotException(SnapshotErrorKind.Failed, $"{what} {Path}: {e.Message}", e);
         }

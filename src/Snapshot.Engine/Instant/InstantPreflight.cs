@@ -13,7 +13,16 @@ namespace Snapshot.Engine;
 internal sealed record InstantDisk(string Target, string? Source, bool External, string Driver, string? Overlay);
 
 /// <summary>What an instant snapshot will do, settled before the guest is touched.</summary>
-internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent)
+/// <param name="Name">The snapshot's name.</param>
+/// <param name="Description">Its description.</param>
+/// <param name="MemoryFile">The memory file (absolute).</param>
+/// <param name="Disks">Every disk, frozen or left alone.</param>
+/// <param name="Parent">The current snapshot, which becomes the parent.</param>
+/// <param name="Transport">How QEMU's stream reaches the memory file.</param>
+/// <param name="QemuOwner">With <see cref="MemoryTransport.QemuOpensFile"/>: the <c>uid:gid</c> QEMU runs as (libvirt's DAC image label), which
+/// must be able to write the file; null when QEMU runs unconfined by DAC.</param>
+internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent,
+    MemoryTransport Transport = MemoryTransport.Pipe, string? QemuOwner = null)
 {
     public IEnumerable<InstantDisk> ExternalDisks => Disks.Where(d => d.External);
 }
@@ -26,9 +35,10 @@ internal static class InstantPreflight
 {
     public const string UserfaultfdSysctl = "/proc/sys/vm/unprivileged_userfaultfd";
 
-    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu)
+    public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, IHypervisorFiles files, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
+        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, qemu.QueryVersion);
         CheckRunning(dom, domain);
         var domainXml = XElement.Parse(dom.GetXmlDesc());
         UntrackedMemory.Check(domainXml, domain);
@@ -37,15 +47,34 @@ internal static class InstantPreflight
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         CheckNameFree(dom, domain, name);
-        var memoryFile = CheckMemoryFile(options.Memory?.File);
-        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile);
+        var memoryFile = CheckMemoryFile(options.Memory?.File, files);
+        if (transport == MemoryTransport.QemuOpensFile && memoryFile.Contains(QemuMigration.FileOffsetOption, StringComparison.Ordinal))
+            throw new SnapshotException(SnapshotErrorKind.BadInput,
+                $"the memory file {memoryFile} contains '{QemuMigration.FileOffsetOption}', which QEMU's file: URI would read as its offset; choose another name");
+        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile, files);
         string? parent = null;
         if (dom.HasCurrentSnapshot)
         {
             using var current = dom.GetCurrentSnapshot();
             parent = current.Name;
         }
-        return new InstantPlan(name, options.Description, memoryFile, disks, parent);
+        var owner = transport == MemoryTransport.QemuOpensFile ? QemuOwner(domainXml) : null;
+        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner);
+    }
+
+    /// <summary>The <c>uid:gid</c> of libvirt's DAC image label on the running domain (<c>+64055:+994</c>), null without one.</summary>
+    internal static string? QemuOwner(XElement domainXml)
+    {
+        var label = domainXml.Elements("seclabel").FirstOrDefault(l => (string?)l.Attribute("model") == "dac");
+        var text = (string?)label?.Element("imagelabel") ?? (string?)label?.Element("label");
+        if (text is null)
+            return null;
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !uint.TryParse(parts[0].TrimStart('+'), NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            || !uint.TryParse(parts[1].TrimStart('+'), NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
+            throw new SnapshotException(SnapshotErrorKind.NotSupported,
+                $"the domain's DAC label '{text}' is not numeric (+uid:+gid), so the memory file cannot be handed to QEMU's user");
+        return uid == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}");
     }
 
     private static void CheckRunning(LibvirtDomain dom, string domain)
@@ -93,21 +122,22 @@ internal static class InstantPreflight
         throw new SnapshotException(SnapshotErrorKind.BadInput, $"domain '{domain}' already has a snapshot named '{name}'");
     }
 
-    private static string CheckMemoryFile(string? file)
+    private static string CheckMemoryFile(string? file, IHypervisorFiles files)
     {
         if (string.IsNullOrEmpty(file) || !Path.IsPathFullyQualified(file))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file must be an absolute path, got '{file}'");
         var path = Path.GetFullPath(file);
-        if (File.Exists(path) || Directory.Exists(path))
+        if (files.Exists(path) || files.DirectoryExists(path))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file {path} already exists; choose a new path (an instant snapshot never overwrites one)");
         var directory = Path.GetDirectoryName(path);
-        if (directory is null || !Directory.Exists(directory))
+        if (directory is null || !files.DirectoryExists(directory))
             throw new SnapshotException(SnapshotErrorKind.BadInput, $"the memory file's directory {directory} does not exist; create it first");
         return path;
     }
 
     /// <summary>Every disk of the live definition, external unless it cannot or the request says no.</summary>
-    internal static List<InstantDisk> PlanDisks(XElement domainXml, string name, IReadOnlyList<DiskSpec> requested, bool reuseExternal, string memoryFile)
+    internal static List<InstantDisk> PlanDisks(XElement domainXml, string name, IReadOnlyList<DiskSpec> requested, bool reuseExternal, string memoryFile,
+        IHypervisorFiles files)
     {
         var used = new HashSet<string>(StringComparer.Ordinal) { memoryFile };
         var matched = new HashSet<DiskSpec>();
@@ -134,11 +164,11 @@ internal static class InstantPreflight
             overlay = Path.GetFullPath(overlay);
             if (!used.Add(overlay))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' is used twice");
-            if (!reuseExternal && File.Exists(overlay))
+            if (!reuseExternal && files.Exists(overlay))
                 throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"the overlay {overlay} of disk '{target}' already exists; remove it, choose another with {OptionName.DiskExternal(target)}, or pass {OptionName.Modifier("ReuseExternal")}");
-            if (reuseExternal && !File.Exists(overlay))
+            if (reuseExternal && !files.Exists(overlay))
                 throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
-            if (!Directory.Exists(Path.GetDirectoryName(overlay)))
+            if (!files.DirectoryExists(Path.GetDirectoryName(overlay)!))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
             plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
         }

@@ -43,7 +43,7 @@ internal sealed partial class InstantSnapshot
         _suspended = _clock.Elapsed;
     }
 
-    /// <summary>Steps 11-13: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    /// <summary>Steps 11-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
     public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
     {
         var plan = _plan!;
@@ -66,8 +66,12 @@ internal sealed partial class InstantSnapshot
 
             await _run.Run("start-background-snapshot", () =>
             {
-                _qemu.MigrateToFd(_fdName);
-                _migrationStarted = true; // the migration owns the descriptor now
+                var toFile = plan.Transport == MemoryTransport.QemuOpensFile;
+                if (toFile)
+                    _qemu.MigrateToFile(_memory!.Path, _memory.StreamOffset);
+                else
+                    _qemu.MigrateToFd(_fdName);
+                _migrationStarted = true; // the migration owns the descriptor (or its own file) now
                 _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
                     JournalFact.Of(JournalFacts.MigrationStarted));
             }, ct).ConfigureAwait(false);
@@ -79,6 +83,9 @@ internal sealed partial class InstantSnapshot
                 _run.Journal?.Release(); // the guest runs: what the pause held back is written now
                 return at;
             }, ct).ConfigureAwait(false);
+            // QEMU truncated the file when migrate opened it and writes only past the header's room.
+            if (plan.Transport == MemoryTransport.QemuOpensFile)
+                await _run.Run("write-header-beside-stream", _memory!.WriteHeader, ct).ConfigureAwait(false);
 
             TimeSpan pause;
             DateTimeOffset takenAt;
@@ -175,15 +182,16 @@ internal sealed partial class InstantSnapshot
 
     private async Task<long> WriteMemoryAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
-        var relay = _memory!.Relay!;
+        // Null when QEMU writes the file itself: then only QEMU's status tells.
+        var relay = _memory!.Relay;
         while (true)
         {
             if (ct.IsCancellationRequested)
             {
-                relay.Abandon();
+                relay?.Abandon();
                 ct.ThrowIfCancellationRequested();
             }
-            if (relay.Failure is { } failure)
+            if (relay?.Failure is { } failure)
                 throw new SnapshotException($"writing the memory file failed after {QemuMigration.Describe(relay.StreamBytes)} of the stream: {failure.Message}", failure);
             var status = _qemu.QueryMigrate();
             progress?.Report(new SnapshotProgress(SnapshotPhase.Memory, status.Transferred, status.Total));
@@ -199,8 +207,8 @@ internal sealed partial class InstantSnapshot
             {
                 // The relay reaches the end of the stream when QEMU closes the pipe, right after it completed:
                 // wake up then rather than at the next poll.
-                if (relay.Completion.IsCompleted)
-                    await Task.Delay(ShortPollInterval, ct).ConfigureAwait(false);
+                if (relay is null || relay.Completion.IsCompleted)
+                    await Task.Delay(relay is null ? PollInterval : ShortPollInterval, ct).ConfigureAwait(false);
                 else
                     await Task.WhenAny(relay.Completion, Task.Delay(PollInterval, ct)).ConfigureAwait(false);
             }

@@ -26,6 +26,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         new StepDefinition("switch-disks", "putting the disks on overlays"),
         new StepDefinition("start-background-snapshot", "starting QEMU's background snapshot"),
         new StepDefinition("wait-resume", "waiting for QEMU's RAM write tracking to resume the guest"),
+        new StepDefinition("write-header-beside-stream", "writing the memory file's header beside QEMU's stream"),
         new StepDefinition("write-memory", "writing the guest's memory"),
         new StepDefinition("finish-relay", "waiting for the memory relay to reach the disk"),
         new StepDefinition("complete-memory-file", "completing the memory file"),
@@ -87,9 +88,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     /// <summary>Step 1: the checks; a refusal changes nothing and is thrown as it is.</summary>
     public async Task PreflightAsync(CancellationToken ct)
     {
-        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu), ct).ConfigureAwait(false);
+        _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu, context.Files, context.QemuOpensMemoryFile), ct).ConfigureAwait(false);
         var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
-        Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays);
+        Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays, _plan.Transport);
     }
 
     /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
@@ -101,37 +102,51 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _run.Journal?.DeferDurability();
         await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
         await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain);
-        await _run.Run("create-memory-file", CreateMemoryFile, ct).ConfigureAwait(false);
+        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
+            plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
+        await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
         // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
         // between here and the pause but the disks, which the snapshot itself moves to the overlays.
         _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
-        await _run.Run("write-header", () => _memory.WriteHeader(_instantXml), ct).ConfigureAwait(false);
-        // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
-        // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
-        await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
-        await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+        _memory.BuildHeader(_instantXml);
+        if (plan.Transport == MemoryTransport.Pipe)
+        {
+            await _run.Run("write-header", _memory.WriteHeader, ct).ConfigureAwait(false);
+            // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
+            // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
+            await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
+            await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+        }
+        // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
         await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 14-17: the memory written and completed, QEMU's settings put back.</summary>
+    /// <summary>Steps 15-18: the memory written and completed, QEMU's settings put back.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         var takenAt = _point!.TakenAt;
         var written = await _run.RunAsync("write-memory", () => WriteMemoryAsync(progress, ct), ct).ConfigureAwait(false);
         Log.InstantMemoryWritten(context.Logger, _domain, Name, written, (DateTimeOffset.UtcNow - takenAt).TotalSeconds);
-        var relayed = await _run.RunAsync("finish-relay", _memory!.FinishRelayAsync, ct).ConfigureAwait(false);
-        Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
-            relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
-        await _run.Run("complete-memory-file", () =>
+        var memory = _memory!;
+        if (_plan!.Transport == MemoryTransport.Pipe)
         {
-            _memory.MarkComplete();
-            _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", _memory.Path));
+            var relayed = await _run.RunAsync("finish-relay", memory.FinishRelayAsync, ct).ConfigureAwait(false);
+            Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
+                relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
+        }
+        await _run.RunAsync("complete-memory-file", async () =>
+        {
+            if (_plan.Transport == MemoryTransport.QemuOpensFile)
+                memory.CheckWrittenByQemu();
+            memory.MarkComplete();
+            if (_plan.QemuOwner is not null)
+                await memory.ReclaimAsync(CancellationToken.None).ConfigureAwait(false);
+            _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", memory.Path));
         }, ct).ConfigureAwait(false);
         await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 18-19. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    /// <summary>Steps 19-20. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
@@ -169,14 +184,20 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
     }
 
-    private void CreateMemoryFile()
+    private async Task CreateMemoryFileAsync(CancellationToken ct)
     {
-        _memory!.Create();
+        // Where QEMU opens it itself, as its own user: that user must be able to write it (given back once complete).
+        if (_plan!.Transport == MemoryTransport.QemuOpensFile)
+            await _memory!.CreateForQemuAsync(_plan.QemuOwner, ct).ConfigureAwait(false);
+        else
+            _memory!.Create();
         _run.Ledger.Record("create-memory-file", $"created the partial memory file {_memory.Path}", report =>
         {
             _memory.Discard(report, evenComplete: _registrationUndone);
             return Task.CompletedTask;
         }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
+        if (_plan.Transport == MemoryTransport.QemuOpensFile)
+            _run.Note(JournalFact.Of(JournalFacts.QemuOpensFile, "path", _memory.Path));
     }
 
     private void StartRelay()
@@ -214,13 +235,13 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         foreach (var disk in plan.ExternalDisks)
         {
             var overlay = disk.Overlay!;
-            await OverlayImages.CreateAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
+            await context.Files.CreateOverlayAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
             count++;
             _run.Ledger.Record("create-overlays", $"created the overlay {overlay}", report =>
             {
                 // Once the disks run on it, switch-disks reports it left.
                 if (!_disksSwitched)
-                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot");
+                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot", files: context.Files);
                 return Task.CompletedTask;
             }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Source));
         }

@@ -4,8 +4,8 @@ namespace Snapshot.Engine;
 
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: memory to {MemoryFile}, overlays {Overlays}")]
-    public static partial void InstantPlanned(ILogger logger, string domain, string name, string memoryFile, string overlays);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: memory to {MemoryFile} ({Transport}), overlays {Overlays}")]
+    public static partial void InstantPlanned(ILogger logger, string domain, string name, string memoryFile, string overlays, MemoryTransport transport);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instant snapshot {Name} of {Domain}: point taken {Latency} ms after the request, guest paused {PauseMs} ms ({PauseSource})")]
     public static partial void InstantPointTaken(ILogger logger, string domain, string name, double latency, double pauseMs, string pauseSource);

@@ -107,6 +107,23 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     public void MigrateToFd(string name) =>
         Execute("migrate", w => w.WriteString("uri", "fd:" + name));
 
+    /// <summary>What QEMU's <c>file:</c> URI reads as the offset (migration/file.c, file_parse_offset: the first occurrence).</summary>
+    public const string FileOffsetOption = ",offset=";
+
+    /// <summary>
+    /// QEMU opens <paramref name="path"/> itself and writes the stream from <paramref name="offset"/> on (QEMU 8.2+).
+    /// It opens with O_CREAT|O_TRUNC: whatever the file held is gone, so the header is written after this returns.
+    /// </summary>
+    public void MigrateToFile(string path, long offset) =>
+        Execute("migrate", w => w.WriteString("uri", string.Create(CultureInfo.InvariantCulture, $"file:{path}{FileOffsetOption}{offset}")));
+
+    /// <summary>The version of the QEMU running the domain (QMP <c>query-version</c>): the binary that will open the file.</summary>
+    public Version QueryVersion()
+    {
+        var qemu = Execute("query-version", null).GetProperty("qemu");
+        return new Version(qemu.GetProperty("major").GetInt32(), qemu.GetProperty("minor").GetInt32(), qemu.GetProperty("micro").GetInt32());
+    }
+
     /// <summary>Whether libvirt runs a job on the domain.</summary>
     public bool HasJob() => qemu.HasJob();
 

@@ -39,6 +39,12 @@ internal static class JournalFacts
     /// <summary>A descriptor handed to QEMU (name). Recovery closes it when no migration took it.</summary>
     public const string QemuFd = "qemu-fd";
 
+    /// <summary>
+    /// QEMU opens the memory file itself (path): until the engine writes the header, after <c>migrate</c>, the file is
+    /// empty or starts with zeros. Recovery knows it for this run's partial file so.
+    /// </summary>
+    public const string QemuOpensFile = "qemu-opens-file";
+
     /// <summary>QEMU's background-snapshot migration was started. Recovery lets it end (or cancels it once it hangs).</summary>
     public const string MigrationStarted = "migration-started";
 

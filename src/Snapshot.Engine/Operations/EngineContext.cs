@@ -39,6 +39,9 @@ internal sealed class EngineContext
 
     public IQemuDomain Qemu(LibvirtDomain domain) => seams.Qemu(domain);
 
+    /// <summary>Whether instant snapshots let QEMU open the memory file even where a pipe could be passed (tests of that path).</summary>
+    public bool QemuOpensMemoryFile => seams.QemuOpensMemoryFile;
+
     private IHypervisorFiles? _files;
 
     /// <summary>The domains' files: this machine's for a local connection, the hypervisor's through libvirt for a remote one.</summary>
@@ -145,6 +148,12 @@ internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDom
 {
     /// <summary>Where group records are kept; null: the host's state directory (a test's own directory otherwise).</summary>
     public string? GroupDirectory { get; init; }
+
+    /// <summary>
+    /// Instant snapshots let QEMU open the memory file (<c>file:</c> URI), as over a connection that cannot pass
+    /// descriptors, on a local one too: so that tests run that path beside the pipe's.
+    /// </summary>
+    public bool QemuOpensMemoryFile { get; init; }
 
     public EngineSeams(IStepHook steps, Func<LibvirtDomain, IQemuDomain> qemu)
         : this(steps, qemu, JournalStore.Default)

@@ -49,7 +49,15 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
         return Read(stream, path);
     }
 
-    public static SaveImageHeader Read(Stream stream, string path)
+    public static SaveImageHeader Read(Stream stream, string path) => Read(stream, path, CompleteMagic);
+
+    /// <summary>
+    /// Reads and checks an image still marked partial (the engine's own, before it marks it complete): the same
+    /// checks as <see cref="Read(Stream, string)"/> but the magic, which must be <see cref="PartialMagic"/>.
+    /// </summary>
+    public static SaveImageHeader ReadPartial(Stream stream, string path) => Read(stream, path, PartialMagic);
+
+    private static SaveImageHeader Read(Stream stream, string path, string expectedMagic)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> buffer = stackalloc byte[Size];
@@ -62,10 +70,10 @@ internal sealed record SaveImageHeader(string Magic, uint Version, uint DataLeng
             BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..]) != 0,
             BinaryPrimitives.ReadUInt32LittleEndian(buffer[28..]),
             stream.Length);
-        if (magic == PartialMagic)
+        if (magic == PartialMagic && expectedMagic == CompleteMagic)
             throw Bad(path, "is an incomplete save image (magic LibvirtQemudPart: its memory was never fully written)");
-        if (magic != CompleteMagic)
-            throw Bad(path, "is not a libvirt save image (no LibvirtQemudSave magic)");
+        if (magic != expectedMagic)
+            throw Bad(path, $"is not a libvirt save image (no {expectedMagic} magic)");
         if (header.Version is < 1 or > 3 || header.DataLength == 0 || header.StreamOffset >= header.FileLength)
             throw Bad(path, "has a damaged save-image header or no memory stream after it");
         if (header.Compressed == 0)

@@ -34,6 +34,9 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// <summary>Whether starting the background snapshot restarts the guest's CPUs, as QEMU 7.2 does (8.2 and later do not).</summary>
     public bool ResumesGuest { get; set; } = true;
 
+    /// <summary>What <c>query-version</c> answers: QEMU 10.0 opens a <c>file:</c> URI itself, 7.2 cannot.</summary>
+    public Version Version { get; set; } = new(10, 0, 2);
+
     /// <summary>How long QEMU takes before its first RAM page (saving devices, turning write tracking on).</summary>
     public TimeSpan FirstPageDelay { get; set; }
 
@@ -120,6 +123,16 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                         return Error("GenericError", "File descriptor named not found");
                     closed.Dispose();
                     return Ok(null);
+                case "query-version":
+                    return Ok(new JsonObject { ["qemu"] = new JsonObject { ["major"] = Version.Major, ["minor"] = Version.Minor, ["micro"] = Version.Build } });
+                case "migrate" when ((string)arguments!["uri"]!).StartsWith("file:", StringComparison.Ordinal):
+                    // As QEMU 8.2+'s file: URI: opened O_CREAT|O_TRUNC, the stream written from the offset on.
+                    var spec = ((string)arguments["uri"]!)["file:".Length..].Split(",offset=");
+                    var file = new FileStream(spec[0], FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+                    file.Position = long.Parse(spec[1], System.Globalization.CultureInfo.InvariantCulture);
+                    _status = "active";
+                    _writer = Task.Run(() => WriteMemory(file));
+                    return Ok(null);
                 case "migrate":
                     var name = ((string)arguments!["uri"]!)["fd:".Length..];
                     if (!_fds.Remove(name, out var target))
@@ -153,7 +166,11 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
         {
             for (long done = 0; done < MemoryBytes; done += block.Length)
             {
-                target.Write(block, 0, (int)Math.Min(block.Length, MemoryBytes - done));
+                var length = (int)Math.Min(block.Length, MemoryBytes - done);
+                // A stream as QEMU's starts ("QEVM") and ends (QEMU_VM_EOF), for the checks of a file QEMU wrote itself.
+                "QEVM"u8.CopyTo(block);
+                block[length - 1] = done + length >= MemoryBytes ? (byte)0x01 : (byte)0x5a;
+                target.Write(block, 0, length);
                 lock (_gate)
                     _transferred = Math.Min(done + block.Length, MemoryBytes);
             }

@@ -14,7 +14,8 @@ internal sealed class FaultNode : IDisposable
     /// <param name="configure">Changes the fake QEMU's replies.</param>
     /// <param name="devices">More devices of the domain (XML inside its &lt;devices&gt;).</param>
     /// <param name="domainExtra">More elements of the domain (XML after its &lt;os&gt;).</param>
-    public FaultNode(IStepHook hook, Action<FakeQemu>? configure = null, string devices = "", string domainExtra = "")
+    /// <param name="qemuOpensFile">QEMU opens the memory file itself (a <c>file:</c> URI), as over a remote connection.</param>
+    public FaultNode(IStepHook hook, Action<FakeQemu>? configure = null, string devices = "", string domainExtra = "", bool qemuOpensFile = false)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("virtsnap-fault-").FullName;
         Disk = System.IO.Path.Combine(Directory, "disk.img");
@@ -41,7 +42,7 @@ internal sealed class FaultNode : IDisposable
             Qemu = new FakeQemu(d);
             configure?.Invoke(Qemu);
             return Qemu;
-        }));
+        }) { QemuOpensMemoryFile = qemuOpensFile });
         Dom = Connection.LookupDomain(Domain);
     }
 

@@ -42,6 +42,7 @@ public sealed class InstantFaultTests
         ("switch-disks", Leaves.OverlaysDeleted),
         ("start-background-snapshot", Leaves.OnOverlays),
         ("wait-resume", Leaves.OnOverlays | Leaves.Drained),
+        ("write-header-beside-stream", Leaves.OnOverlays | Leaves.Drained),
         ("write-memory", Leaves.OnOverlays | Leaves.Drained),
         ("finish-relay", Leaves.OnOverlays),
         ("complete-memory-file", Leaves.OnOverlays),
@@ -51,6 +52,12 @@ public sealed class InstantFaultTests
     ];
 
     public static TheoryData<string> Steps() => FaultHook.StepsOf(InstantSnapshot.Sequence);
+
+    // The steps only one memory transport runs: the pipe's, and the header written once QEMU opened the file itself.
+    private static readonly string[] PipeOnly = ["write-header", "start-relay", "hand-pipe-to-qemu", "finish-relay"];
+    private const string QemuFileOnly = "write-header-beside-stream";
+
+    private static FaultNode NodeFor(string step, FaultHook hook) => new(hook, qemuOpensFile: step == QemuFileOnly);
 
     [Fact]
     public void Every_step_of_the_operation_has_a_fault_expectation() =>
@@ -66,7 +73,7 @@ public sealed class InstantFaultTests
 
         var info = await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay) with { OnSnapshotPoint = p => point = p });
 
-        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names);
+        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => n != QemuFileOnly));
         info.Name.Should().Be("s1");
         info.MemoryFile.Should().Be(memory);
         point.Should().NotBeNull();
@@ -77,12 +84,46 @@ public sealed class InstantFaultTests
         node.Dom.GetState().State.Should().Be(DomainState.Running);
     }
 
+    [Fact]
+    public async Task Where_QEMU_opens_the_file_itself_the_steps_write_the_header_beside_its_stream_and_complete_the_same_save_image()
+    {
+        var hook = new FaultHook();
+        using var node = new FaultNode(hook, qemuOpensFile: true);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var info = await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
+
+        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => !PipeOnly.Contains(n)));
+        node.Qemu!.OpenDescriptors.Should().Be(0, "no descriptor was handed to QEMU");
+        info.MemoryFile.Should().Be(memory);
+        Magic(memory).Should().Be("LibvirtQemudSave");
+        using (var stream = File.OpenRead(memory))
+            SaveImageHeader.Read(stream, memory).StreamOffset.Should().Be(4096, "QEMU's stream starts at the offset the header was built for");
+        ShouldHaveRestoredQemu(node);
+    }
+
+    [Fact]
+    public async Task Where_QEMU_7_2_would_have_to_open_the_file_the_snapshot_is_refused_before_anything_changes()
+    {
+        var hook = new FaultHook();
+        using var node = new FaultNode(hook, q => q.Version = new Version(7, 2, 22), qemuOpensFile: true);
+        var memory = node.Path("m.mem");
+
+        var e = await node.Engine.Domain(FaultNode.Domain).Invoking(x => x.CreateAsync(Request(memory, node.Path("o.qcow2")))).Should().ThrowAsync<SnapshotException>();
+
+        e.Which.Kind.Should().Be(SnapshotErrorKind.NotSupported);
+        e.Which.Message.Should().Contain("QEMU 7.2.22 cannot open the memory file itself (QEMU 8.2 and later can)");
+        hook.Before.Select(p => p.Step).Should().Equal("preflight");
+        node.Qemu!.Executed.Should().Contain("query-version").And.NotContain("migrate-set-capabilities");
+        File.Exists(memory).Should().BeFalse();
+    }
+
     [Theory]
     [MemberData(nameof(Steps))]
     public async Task A_fault_at_each_step_is_undone_and_reported_exactly(string step)
     {
         var leaves = Expected.Single(e => e.Step == step).Leaves;
-        using var node = new FaultNode(new FaultHook(step));
+        using var node = NodeFor(step, new FaultHook(step));
         var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
 
         var thrown = await node.Engine.Domain(FaultNode.Domain).Invoking(e => e.CreateAsync(Request(memory, overlay))).Should().ThrowAsync<Exception>();

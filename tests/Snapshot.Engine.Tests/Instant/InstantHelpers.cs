@@ -62,6 +62,39 @@ internal static class InstantHelpers
         MigrationCapabilities(guest)["background-snapshot"].Should().BeFalse("the engine restores QEMU's capabilities");
     }
 
+    /// <summary>
+    /// The engine's revert to <paramref name="snapshot"/>, the guest first let run past its frozen image's counter: it
+    /// comes back at that counter (the old process prints on until the revert destroys it) and runs on, consistent.
+    /// </summary>
+    public static async Task RevertsToThePointAsync(TestGuest.TestGuest guest, SnapshotDomain domain, string snapshot, Xunit.Abstractions.ITestOutputHelper output, TimeSpan timeout)
+    {
+        var frozen = guest.ReadDiskSequence(guest.DiskPath);
+        await guest.WaitForSequenceAsync(s => s > frozen + 3, timeout);
+        var mark = guest.Mark();
+        await domain.RevertAsync(snapshot);
+        var first = await guest.WaitForSequenceAfterAsync(mark, s => s <= frozen + 1, timeout);
+        output.WriteLine($"frozen image at {frozen}, first after the revert {first}");
+        first.Should().BeInRange(frozen, frozen + 1, "the guest resumes at the snapshot point");
+        await guest.WaitForSequenceAfterAsync(mark, s => s >= first + 3, timeout);
+        guest.InconsistentLinesAfter(mark).Should().BeEmpty();
+    }
+
+    /// <summary>What a refusal must leave as it was: the guest's files, definition, snapshots, state and QEMU's capabilities.</summary>
+    public static Action Unchanged(TestGuest.TestGuest guest)
+    {
+        var files = Directory.GetFiles(guest.Directory).Order(StringComparer.Ordinal).ToList();
+        var definition = guest.Domain.GetXmlDesc();
+        var capabilities = MigrationCapabilities(guest);
+        return () =>
+        {
+            Directory.GetFiles(guest.Directory).Order(StringComparer.Ordinal).Should().Equal(files);
+            guest.Domain.GetXmlDesc().Should().Be(definition);
+            guest.Domain.SnapshotCount().Should().Be(0);
+            guest.Domain.GetState().State.Should().Be(DomainState.Running);
+            MigrationCapabilities(guest).Should().Equal(capabilities);
+        };
+    }
+
     public static string Run(string file, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -23,7 +23,8 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         var qemu = new QemuMigration(r.Engine.Qemu(r.Domain));
         if (r.Domain.IsActive)
         {
-            if (record.Started("hand-pipe-to-qemu"))
+            // A migrate inside the pause is not journaled (the journal is held there): from the overlays on, QEMU says.
+            if (record.Started("hand-pipe-to-qemu") || record.Started("create-overlays"))
                 await EndMigrationAsync(r, qemu, cancellationToken).ConfigureAwait(false);
             if (record.Fact(JournalFacts.QemuFd)?["name"] is { } fd && !record.Started("start-background-snapshot"))
                 Try(r, "closing the descriptor handed to QEMU", () => qemu.CloseFd(fd));
@@ -42,8 +43,10 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
 
         var definition = record.Fact(JournalFacts.SnapshotDefinition);
         var name = definition?["name"];
+        var files = r.Engine.Files;
         var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
-        var complete = memory is not null && File.Exists(memory) && SaveImageHeader.MagicOf(memory) == SaveImageHeader.CompleteMagic;
+        var magic = memory is not null && files.Exists(memory) ? SaveImageHeader.MagicOf(memory, files) ?? "" : null;
+        var complete = magic == SaveImageHeader.CompleteMagic;
         // The name was free at the preflight, under the lock: a snapshot of that name now is this run's.
         if (name is not null && r.HasSnapshot(name))
         {
@@ -58,11 +61,11 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         }
 
         var referenced = r.ReferencedFiles();
-        if (memory is not null && File.Exists(memory))
+        if (memory is not null && magic is not null)
         {
             if (complete)
                 r.Left.Add($"the memory file {memory} looks complete but nothing registers it: kept (snapshot-create --redefine can register it)");
-            else if (SaveImageHeader.MagicOf(memory) == SaveImageHeader.PartialMagic)
+            else if (magic == SaveImageHeader.PartialMagic || HeaderNotYetWritten(record, memory, magic))
                 r.DeleteIfUnreferenced(memory, $"the partial memory file {memory}", referenced);
             else
                 r.Left.Add($"the memory file {memory} is not a libvirt save image: kept");
@@ -103,6 +106,11 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
             r.Done.Add($"QEMU's background snapshot ended ({status.Status})");
         }
     }
+
+    // QEMU opens the file itself (a file: URI): created empty by this run, emptied again by migrate, it holds no
+    // magic until the header is written after migrate (or zeros before QEMU's stream): this run's partial file too.
+    private static bool HeaderNotYetWritten(JournalRecord record, string memory, string magic) =>
+        record.Fact(JournalFacts.QemuOpensFile)?["path"] == memory && magic.All(c => c == '\0');
 
     private static void RestoreSettings(RecoveryContext r, QemuMigration qemu)
     {
