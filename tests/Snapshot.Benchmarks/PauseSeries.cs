@@ -14,7 +14,6 @@ namespace Snapshot.Benchmarks;
 internal sealed class PauseSeries(BenchOptions options, Report report)
 {
     public const int Snapshots = 5;
-    private const int RewriteMiBPerSecond = 64;
 
     public async Task RunAsync(Stack stack, int sizeMiB)
     {
@@ -28,18 +27,7 @@ internal sealed class PauseSeries(BenchOptions options, Report report)
     private async Task RunOneAsync(Stack stack, int sizeMiB, string binary, string path)
     {
         void Add(Row row) => report.Add(row with { Stack = stack.Name });
-        var fill = Math.Min(sizeMiB * 8 / 10, sizeMiB - 96);
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
-        {
-            Uri = stack.Uri,
-            MemoryMiB = sizeMiB,
-            FillMiB = fill,
-            RewriteMiBPerSecond = RewriteMiBPerSecond,
-            TickMilliseconds = 100,
-            Purpose = $"bench-{sizeMiB}",
-            BootTimeout = TimeSpan.FromSeconds(60 + sizeMiB / 16),
-        });
-        await guest.WaitForSequenceAsync(s => s >= 3, TimeSpan.FromSeconds(60));
+        await using var guest = await InstantFigures.StartBusyGuestAsync(stack, sizeMiB);
         var size = sizeMiB >= 1024 ? $"{sizeMiB / 1024.0:0.#} GiB" : $"{sizeMiB} MiB";
         var results = new List<Result>();
         for (var k = 1; k <= Snapshots; k++)
