@@ -7,6 +7,7 @@
 #   native/bench.sh                         0.5, 1, 2 and 4 GiB (~15-30 min, both stacks)
 #   native/bench.sh --figures list,startup  just some figures; --json, --json-file PATH, --verbose
 #   native/bench.sh --stacks stack2-backports   one stack (default both, side by side)
+#   native/bench.sh --figures pauses --baseline-virt-snap PATH   five pauses in a row per size, beside another build
 # The table goes to stdout (JSON with --json); progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,11 +11,12 @@ internal sealed record BenchOptions
           --quick                 0.5 GiB only, 3 runs per process figure (about 3 minutes)
           --sizes 512,1024,...    guest RAM sizes in MiB for the instant and throughput figures (default 512,1024,2048,4096)
           --stacks LIST           the libvirt + QEMU pairs the VM figures run on (default stack1-host,stack2-backports)
-          --figures LIST          any of instant,throughput,revert,list,startup (default: all)
+          --figures LIST          any of instant,pauses,throughput,revert,list,startup (default: all)
           --revert-size MiB       the guest size the revert figure uses (default: 1024, or the smallest size run)
           --snapshots N           snapshots in the listing domain (default 1000)
           --runs N                runs per whole-process figure, the median is reported (default 7)
-          --virt-snap PATH        the published virt-snap executable (list and startup figures)
+          --virt-snap PATH        the published virt-snap executable (pauses, list and startup figures)
+          --baseline-virt-snap PATH  another build (e.g. main's) whose five pauses run beside this one's (pauses)
           --json                  print the results as JSON on stdout instead of the table
           --json-file PATH        also write the JSON to PATH
           --verbose               the engine's Debug log of each instant snapshot on stderr
@@ -28,12 +29,13 @@ internal sealed record BenchOptions
     public int Snapshots { get; init; } = 1000;
     public int Runs { get; init; } = 7;
     public string? VirtSnap { get; init; }
+    public string? BaselineVirtSnap { get; init; }
     public bool Json { get; init; }
     public string? JsonFile { get; init; }
     public bool Verbose { get; init; }
     public bool Quick { get; init; }
 
-    public static readonly string[] AllFigures = ["instant", "throughput", "revert", "list", "startup"];
+    public static readonly string[] AllFigures = ["instant", "pauses", "throughput", "revert", "list", "startup"];
 
     public bool Runs_(string figure) => Figures.Contains(figure);
 
@@ -55,6 +57,7 @@ internal sealed record BenchOptions
                 "--snapshots" => o with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--runs" => o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--virt-snap" => o with { VirtSnap = Path.GetFullPath(Next()) },
+                "--baseline-virt-snap" => o with { BaselineVirtSnap = Path.GetFullPath(Next()) },
                 "--json" => o with { Json = true },
                 "--json-file" => o with { JsonFile = Path.GetFullPath(Next()) },
                 "--verbose" => o with { Verbose = true },

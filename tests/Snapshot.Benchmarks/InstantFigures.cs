@@ -22,19 +22,7 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
     public async Task RunAsync(Stack stack, int sizeMiB)
     {
         void Add(Row row) => report.Add(row with { Stack = stack.Name });
-        var fill = Math.Min(sizeMiB * 8 / 10, sizeMiB - 96);
-        Console.Error.WriteLine($"bench: booting a {sizeMiB} MiB guest on {stack.Name} filling {fill} MiB, rewriting {RewriteMiBPerSecond} MiB/s");
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
-        {
-            Uri = stack.Uri,
-            MemoryMiB = sizeMiB,
-            FillMiB = fill,
-            RewriteMiBPerSecond = RewriteMiBPerSecond,
-            TickMilliseconds = 100,
-            Purpose = $"bench-{sizeMiB}",
-            BootTimeout = TimeSpan.FromSeconds(60 + sizeMiB / 16),
-        });
-        await guest.WaitForSequenceAsync(s => s >= 3, TimeSpan.FromSeconds(60));
+        await using var guest = await StartBusyGuestAsync(stack, sizeMiB);
         var size = sizeMiB >= 1024 ? $"{sizeMiB / 1024.0:0.#} GiB" : $"{sizeMiB} MiB";
         report.Note($"{stack.Name}: {size} guest booted and filled in {guest.BootTime.TotalSeconds:0.0} s (TCG; libvirt {guest.Connection.DaemonVersion}, QEMU {guest.Connection.HypervisorVersion})");
 
@@ -90,6 +78,25 @@ internal sealed class InstantFigures(BenchOptions options, Report report, ILogge
 
         if (options.Runs_("revert") && sizeMiB == options.EffectiveRevertSize)
             await new RevertFigures(stack, guest, Add, logs).RunAsync(instantName, classicName, size);
+    }
+
+    /// <summary>The benchmark's guest: <paramref name="sizeMiB"/> of RAM, 80 % of it filled and rewritten, its counter ticking.</summary>
+    public static async Task<TestGuest.TestGuest> StartBusyGuestAsync(Stack stack, int sizeMiB)
+    {
+        var fill = Math.Min(sizeMiB * 8 / 10, sizeMiB - 96);
+        Console.Error.WriteLine($"bench: booting a {sizeMiB} MiB guest on {stack.Name} filling {fill} MiB, rewriting {RewriteMiBPerSecond} MiB/s");
+        var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions
+        {
+            Uri = stack.Uri,
+            MemoryMiB = sizeMiB,
+            FillMiB = fill,
+            RewriteMiBPerSecond = RewriteMiBPerSecond,
+            TickMilliseconds = 100,
+            Purpose = $"bench-{sizeMiB}",
+            BootTimeout = TimeSpan.FromSeconds(60 + sizeMiB / 16),
+        });
+        await guest.WaitForSequenceAsync(s => s >= 3, TimeSpan.FromSeconds(60));
+        return guest;
     }
 
     public void Dispose()

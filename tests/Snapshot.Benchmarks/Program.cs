@@ -24,9 +24,10 @@ foreach (var stack in options.Stacks)
     Snapshot.TestGuest.TestGuest.CleanupLeftovers(Snapshot.TestGuest.Stack.Named(stack).Uri);
 var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
 var instant = new InstantFigures(options, report, logs);
+var pauses = new PauseSeries(options, report);
 try
 {
-    if (options.Runs_("instant") || options.Runs_("throughput") || options.Runs_("revert"))
+    if (options.Runs_("instant") || options.Runs_("pauses") || options.Runs_("throughput") || options.Runs_("revert"))
     {
         // Size by size, each on every stack in turn: the stacks' figures of a size are taken minutes apart, under
         // about the same load.
@@ -34,6 +35,20 @@ try
         {
             foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
             {
+                report.Note($"{stack.Name}, {size} MiB: starting at load average {File.ReadAllText("/proc/loadavg").Trim()}");
+                if (options.Runs_("pauses"))
+                {
+                    try
+                    {
+                        await pauses.RunAsync(stack, size);
+                    }
+                    catch (Exception e)
+                    {
+                        report.Note($"{stack.Name}, {size} MiB: the pauses figure failed: {e.Message}");
+                    }
+                }
+                if (!options.Runs_("instant") && !options.Runs_("throughput") && !options.Runs_("revert"))
+                    continue;
                 try
                 {
                     await instant.RunAsync(stack, size);

@@ -66,13 +66,15 @@ public sealed class CoverageTests
         // free for libvirt's caller-owned strings; lseek for descriptors handed to QEMU; pipe2, fcntl
         // (F_SETPIPE_SZ, O_DIRECT through F_SETFL) and ftruncate for the instant snapshot's memory relay;
         // open (O_NOFOLLOW, no .NET lock of its own) and flock for the per-domain operation lock; fsync of the
-        // journal's directory (fcntl F_DUPFD gives the drain guard its inheritable descriptor).
+        // journal's directory (fcntl F_DUPFD gives the drain guard its inheritable descriptor); pidfd_open and
+        // process_madvise (MADV_COLLAPSE) put QEMU's guest RAM back on huge pages after an instant snapshot.
         Imports().Where(i => !i.Library.StartsWith("libvirt", StringComparison.Ordinal))
             .Select(i => (i.Library, i.EntryPoint))
             .Should().BeEquivalentTo(new[]
             {
                 ("libc.so.6", "free"), ("libc.so.6", "lseek"), ("libc.so.6", "pipe2"), ("libc.so.6", "fcntl"), ("libc.so.6", "ftruncate"),
                 ("libc.so.6", "open"), ("libc.so.6", "flock"), ("libc.so.6", "fsync"),
+                ("libc.so.6", "pidfd_open"), ("libc.so.6", "process_madvise"),
             });
     }
 

@@ -31,6 +31,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         new StepDefinition("finish-relay", "waiting for the memory relay to reach the disk"),
         new StepDefinition("complete-memory-file", "completing the memory file"),
         new StepDefinition("restore-migration-settings", "restoring QEMU's migration settings"),
+        new StepDefinition("collapse-huge-pages", "putting the guest's RAM back on huge pages"),
         new StepDefinition("register", "registering the snapshot in libvirt's metadata"),
         new StepDefinition("describe", "reading back the registered snapshot"));
 
@@ -121,7 +122,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 15-18: the memory written and completed, QEMU's settings put back.</summary>
+    /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         var takenAt = _point!.TakenAt;
@@ -144,9 +145,11 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", memory.Path));
         }, ct).ConfigureAwait(false);
         await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
+        // Never a reason to lose the finished snapshot: the step cannot fail and a cancel only cuts it short.
+        await _run.Run("collapse-huge-pages", () => CollapseHugePages(ct), CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 19-20. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    /// <summary>Steps 20-21. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);

@@ -130,6 +130,18 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     /// <summary>Puts the disks on their overlays (libvirt's disk-only snapshot, inside the pause).</summary>
     public void SwitchDisks(string snapshotXml, Snapshot.Interop.SnapshotCreateFlags flags) => qemu.SwitchDisks(snapshotXml, flags);
 
+    /// <summary>The host thread id of QEMU's first vCPU (QMP <c>query-cpus-fast</c>), null when QEMU reports none.</summary>
+    public int? QueryVcpuThread()
+    {
+        var cpus = Execute("query-cpus-fast", null);
+        if (cpus.ValueKind != JsonValueKind.Array)
+            return null;
+        foreach (var cpu in cpus.EnumerateArray())
+            if (cpu.TryGetProperty("thread-id", out var id) && id.TryGetInt32(out var tid))
+                return tid;
+        return null;
+    }
+
     /// <summary>Whether QEMU's vCPUs run (QMP <c>query-status</c>), which libvirt's state reports only after the event.</summary>
     public bool QueryRunning() => Execute("query-status", null).TryGetProperty("running", out var r) && r.GetBoolean();
 

@@ -47,6 +47,7 @@ public sealed class InstantFaultTests
         ("finish-relay", Leaves.OnOverlays),
         ("complete-memory-file", Leaves.OnOverlays),
         ("restore-migration-settings", Leaves.OnOverlays | Leaves.CompleteFile),
+        ("collapse-huge-pages", Leaves.OnOverlays | Leaves.CompleteFile),
         ("register", Leaves.OnOverlays | Leaves.CompleteFile),
         ("describe", Leaves.OnOverlays | Leaves.CompleteFile | Leaves.Recorded),
     ];

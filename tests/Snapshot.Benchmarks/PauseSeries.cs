@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Snapshot.TestGuest;
+
+namespace Snapshot.Benchmarks;
+
+/// <summary>
+/// The "pauses" figure (issue 16): five instant snapshots in a row of one busy guest (one QEMU process), each
+/// through the published virt-snap as a user runs it, timed from the process start. Each pause comes from
+/// libvirt's lifecycle events (the independent witness), beside the engine's own breakdown (its -v log). With
+/// --baseline-virt-snap, the same five on a fresh guest of the same size with that binary (today's path, e.g.
+/// main's), right before this branch's, so that both are measured under the same load.
+/// </summary>
+internal sealed class PauseSeries(BenchOptions options, Report report)
+{
+    public const int Snapshots = 5;
+
+    public async Task RunAsync(Stack stack, int sizeMiB)
+    {
+        if (options.VirtSnap is not { } ours)
+            throw new InvalidOperationException("the pauses figure needs --virt-snap (native/bench.sh passes it)");
+        if (options.BaselineVirtSnap is { } baseline)
+            await RunOneAsync(stack, sizeMiB, baseline, "today's path");
+        await RunOneAsync(stack, sizeMiB, ours, "this build");
+    }
+
+    private async Task RunOneAsync(Stack stack, int sizeMiB, string binary, string path)
+    {
+        void Add(Row row) => report.Add(row with { Stack = stack.Name });
+        await using var guest = await InstantFigures.StartBusyGuestAsync(stack, sizeMiB);
+        var size = sizeMiB >= 1024 ? $"{sizeMiB / 1024.0:0.#} GiB" : $"{sizeMiB} MiB";
+        var results = new List<Result>();
+        for (var k = 1; k <= Snapshots; k++)
+        {
+            results.Add(await SnapshotAsync(stack, guest, binary, $"pause-{sizeMiB}-{k}"));
+            await Task.Delay(500);
+        }
+        var first = results[0].PauseMs;
+        for (var k = 0; k < results.Count; k++)
+        {
+            var r = results[k];
+            Add(new Row($"pause {size}, snapshot {k + 1} of {Snapshots} ({path})", r.PauseMs, first, "ms", "snapshot 1", "< 50 ms", r.PauseMs < 50,
+                string.Create(CultureInfo.InvariantCulture, $"load {r.Load}; request to point {r.PointMs:0.0} ms; {r.Breakdown}")));
+        }
+        var point = Measure.Median(results.Select(r => r.PointMs));
+        Add(new Row($"request to point {size}, native CLI ({path})", point, null, "ms", "-", "< 50 ms", point < 50,
+            "median of " + string.Join("/", results.Select(r => r.PointMs.ToString("0.0", CultureInfo.InvariantCulture))) +
+            " ms: virt-snap's process start to libvirt's SUSPENDED event; its steps before the pause: " + results[^1].Before));
+    }
+
+    private sealed record Result(double PauseMs, double PointMs, string Breakdown, string Before, string Load);
+
+    private static async Task<Result> SnapshotAsync(Stack stack, TestGuest.TestGuest guest, string binary, string name)
+    {
+        var memoryFile = Path.Combine(guest.Directory, name + ".mem");
+        using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-c", stack.Uri, "-v", "snapshot-create-as", guest.DomainName, name, "--instant", "--memspec", memoryFile })
+            info.ArgumentList.Add(a);
+        var requested = DateTimeOffset.UtcNow;
+        var run = Measure.Run(info);
+        var pauses = await recorder.WaitPausesAsync(1);
+        if (pauses.Count == 0)
+            throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name}");
+        var (suspended, resumed) = pauses[0];
+        // Five 4 GiB images per guest would crowd a shared disk; only the pauses are wanted here.
+        File.Delete(memoryFile);
+        return new Result((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds,
+            Lines(run.Error, "pause:", "collapse"), Lines(run.Error, "before the pause", "point taken"), load);
+    }
+
+    /// <summary>The engine's -v lines that hold one of the markers, from the first marker on, joined.</summary>
+    private static string Lines(string log, params string[] markers)
+    {
+        var found = log.Split('\n')
+            .Select(l => markers.Select(m => (m, i: l.IndexOf(m, StringComparison.Ordinal))).FirstOrDefault(x => x.i >= 0) is { m: not null } hit ? l[hit.i..].Trim() : null)
+            .Where(l => l is not null).Distinct(StringComparer.Ordinal).ToList();
+        return found.Count == 0 ? "nothing logged" : string.Join("; ", found);
+    }
+}
