@@ -13,7 +13,7 @@ set -euo pipefail
 packages=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev
           qemu-system-x86 qemu-utils busybox-static cpio gcc libc6-dev
           clang lld zlib1g-dev
-          dpkg-dev lintian man-db bash-completion time)
+          dpkg-dev lintian man-db bash-completion time openssh-client)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
