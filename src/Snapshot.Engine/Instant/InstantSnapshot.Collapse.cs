@@ -14,7 +14,10 @@ internal sealed partial class InstantSnapshot
         string outcome;
         try
         {
-            outcome = _qemu.QueryVcpuThread() is { } thread && HugePageCollapse.Run(thread, _domain, ct) is { } result
+            // A remote domain's QEMU is the hypervisor's process, even when a loopback test finds it on this host.
+            outcome = context.Files.IsRemote
+                ? "collapse: skipped, the connection is remote (QEMU runs on the hypervisor)"
+                : _qemu.QueryVcpuThread() is { } thread && HugePageCollapse.Run(thread, _domain, ct) is { } result
                 ? result.ToString()
                 : "collapse: skipped, QEMU is not a process of this host";
         }
