@@ -8,6 +8,7 @@
 #   native/bench.sh --figures list,startup  just some figures; --json, --json-file PATH, --verbose
 #   native/bench.sh --stacks stack2-backports   one stack (default both, side by side)
 #   native/bench.sh --figures pauses --baseline-virt-snap PATH   five pauses in a row per size, beside another build
+#   native/bench.sh --figures group         three guests snapshotted and reverted as one group, per stack
 # The table goes to stdout (JSON with --json); progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,11 +11,12 @@ internal sealed record BenchOptions
           --quick                 0.5 GiB only, 3 runs per process figure (about 3 minutes)
           --sizes 512,1024,...    guest RAM sizes in MiB for the instant and throughput figures (default 512,1024,2048,4096)
           --stacks LIST           the libvirt + QEMU pairs the VM figures run on (default stack1-host,stack2-backports)
-          --figures LIST          any of instant,pauses,throughput,revert,list,startup (default: all)
+          --figures LIST          any of instant,pauses,throughput,revert,group,list,startup (default: all)
           --revert-size MiB       the guest size the revert figure uses (default: 1024, or the smallest size run)
           --snapshots N           snapshots in the listing domain (default 1000)
           --runs N                runs per whole-process figure, the median is reported (default 7)
-          --virt-snap PATH        the published virt-snap executable (pauses, list and startup figures)
+          --group-size MiB        the RAM of each of the group figure's three guests (default: 512, or the smallest size run)
+          --virt-snap PATH        the published virt-snap executable (pauses, group, list and startup figures)
           --baseline-virt-snap PATH  another build (e.g. main's) whose five pauses run beside this one's (pauses)
           --json                  print the results as JSON on stdout instead of the table
           --json-file PATH        also write the JSON to PATH
@@ -26,6 +27,7 @@ internal sealed record BenchOptions
     public IReadOnlyList<string> Stacks { get; init; } = [.. Stack.All.Select(s => s.Name)];
     public ISet<string> Figures { get; init; } = new HashSet<string>(AllFigures, StringComparer.Ordinal);
     public int? RevertSizeMiB { get; init; }
+    public int? GroupSizeMiB { get; init; }
     public int Snapshots { get; init; } = 1000;
     public int Runs { get; init; } = 7;
     public string? VirtSnap { get; init; }
@@ -35,11 +37,13 @@ internal sealed record BenchOptions
     public bool Verbose { get; init; }
     public bool Quick { get; init; }
 
-    public static readonly string[] AllFigures = ["instant", "pauses", "throughput", "revert", "list", "startup"];
+    public static readonly string[] AllFigures = ["instant", "pauses", "throughput", "revert", "group", "list", "startup"];
 
     public bool Runs_(string figure) => Figures.Contains(figure);
 
     public int EffectiveRevertSize => RevertSizeMiB ?? (SizesMiB.Contains(1024) ? 1024 : SizesMiB.Min());
+
+    public int EffectiveGroupSize => GroupSizeMiB ?? (SizesMiB.Contains(512) ? 512 : SizesMiB.Min());
 
     public static BenchOptions Parse(string[] args)
     {
@@ -54,6 +58,7 @@ internal sealed record BenchOptions
                 "--stacks" => o with { Stacks = Next().Split(',').Select(CheckStack).Distinct(StringComparer.Ordinal).ToList() },
                 "--figures" => o with { Figures = Next().Split(',').Select(CheckFigure).ToHashSet(StringComparer.Ordinal) },
                 "--revert-size" => o with { RevertSizeMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--group-size" => o with { GroupSizeMiB = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--snapshots" => o with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--runs" => o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--virt-snap" => o with { VirtSnap = Path.GetFullPath(Next()) },

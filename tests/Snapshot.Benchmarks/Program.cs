@@ -60,6 +60,21 @@ try
             }
         }
     }
+    if (options.Runs_("group"))
+    {
+        foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
+        {
+            try
+            {
+                report.Note($"{stack.Name}, group of {GroupFigures.Members} x {options.EffectiveGroupSize} MiB: starting at load average {File.ReadAllText("/proc/loadavg").Trim()}");
+                await new GroupFigures(options, report).RunAsync(stack, options.EffectiveGroupSize);
+            }
+            catch (Exception e)
+            {
+                report.Note($"{stack.Name}: the group figures failed: {e.Message}");
+            }
+        }
+    }
     if (options.Runs_("list") || options.Runs_("startup"))
     {
         try
