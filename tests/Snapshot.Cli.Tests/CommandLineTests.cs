@@ -83,7 +83,7 @@ public sealed class CommandLineTests(TestNode node) : IClassFixture<TestNode>
         var result = VirtSnap.Run("-c", node.Uri, "--json", "snapshot-delete", "demo", "base");
 
         result.ExitCode.Should().Be(0);
-        result.Out.Should().Be("{\"version\":1,\"command\":\"snapshot-delete\",\"data\":{\"name\":\"base\",\"mode\":\"snapshot\",\"metadataOnly\":false}}\n");
+        result.Out.Should().Be("{\"version\":1,\"command\":\"snapshot-delete\",\"data\":{\"name\":\"base\",\"mode\":\"snapshot\",\"metadataOnly\":false,\"deleted\":[\"base\"],\"bytesMerged\":0}}\n");
     }
 
     [Fact]
