@@ -60,6 +60,21 @@ try
             }
         }
     }
+    if (options.Runs_("delete"))
+    {
+        // One size (the smallest run): what a delete copies is the disk's, not the RAM's.
+        foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
+        {
+            try
+            {
+                await new DeleteFigures(report).RunAsync(stack, options.SizesMiB.Min());
+            }
+            catch (Exception e)
+            {
+                report.Note($"{stack.Name}: the delete figure failed: {e.Message}");
+            }
+        }
+    }
     if (options.Runs_("list") || options.Runs_("startup"))
     {
         try

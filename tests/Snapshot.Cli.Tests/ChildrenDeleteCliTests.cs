@@ -49,7 +49,8 @@ public sealed class ChildrenDeleteCliTests
         {
             var virsh = Virsh.On(on, "-c", node.Uri, "snapshot-delete", "demo", "Zeta", "--children-only");
             virsh.ExitCode.Should().Be(0, virsh.Err);
-            var result = VirtSnap.Run("-c", on.Uri, "-v", "snapshot-delete", d, "a", "--children-only");
+            // A process of its own: -v's log goes to the process's stderr, which an in-process run does not capture.
+            var result = VirtSnap.RunProcess(VirtSnap.StartInfo("-c", on.Uri, "-v", "snapshot-delete", d, "a", "--children-only"));
             result.ExitCode.Should().Be(0, result.Err);
             result.Out.Should().Be(virsh.Out.Replace("Zeta", "a", StringComparison.Ordinal), "the text is virsh's for an internal tree");
             result.Err.Should().Contain($"Deleted snapshots b of {d}: ").And.Contain(" bytes merged");
