@@ -20,27 +20,25 @@ internal sealed class DeleteFigures(Report report)
     public async Task RunAsync(Stack stack, int sizeMiB)
     {
         var ours = new Dictionary<string, (double Ms, long Bytes)>(StringComparer.Ordinal);
+        Version daemon;
         await using (var guest = await InstantFigures.StartBusyGuestAsync(stack, sizeMiB))
         {
-            report.Note($"{stack.Name}: delete figure on a {sizeMiB} MiB guest (libvirt {guest.Connection.DaemonVersion}, QEMU {guest.Connection.HypervisorVersion})");
+            daemon = guest.Connection.DaemonVersion;
+            report.Note($"{stack.Name}: delete figure on a {sizeMiB} MiB guest (libvirt {daemon}, QEMU {guest.Connection.HypervisorVersion})");
             using var engine = new SnapshotEngine(guest.Connection);
             var tree = new Tree(guest, engine.Domain(guest.DomainName), null);
             foreach (var name in Cases)
                 ours[name] = await tree.RunCaseAsync(name);
         }
-        var theirs = new Dictionary<string, (double? Ms, string Note)>(StringComparer.Ordinal);
-        await using (var guest = await InstantFigures.StartBusyGuestAsync(stack, sizeMiB))
+        var theirs = Cases.ToDictionary(c => c, _ => ((double?)null,
+            $"libvirt {daemon}'s own delete not measured (libvirt 11.3's runs on the second stack)"), StringComparer.Ordinal);
+        if (daemon >= OwnDelete)
         {
+            await using var guest = await InstantFigures.StartBusyGuestAsync(stack, sizeMiB);
             using var engine = new SnapshotEngine(guest.Connection);
-            var own = guest.Connection.DaemonVersion >= OwnDelete;
-            var tree = new Tree(guest, engine.Domain(guest.DomainName), own ? stack : null);
+            var tree = new Tree(guest, engine.Domain(guest.DomainName), stack);
             foreach (var name in Cases)
             {
-                if (!own)
-                {
-                    theirs[name] = (null, $"libvirt {guest.Connection.DaemonVersion}'s own delete not measured (libvirt 11.3's runs on the second stack)");
-                    continue;
-                }
                 var (ms, refusal) = await tree.RunVirshCaseAsync(name);
                 theirs[name] = (refusal is null ? ms : null, refusal is null ? "virsh deleted it" : $"virsh refused: {refusal}");
             }
