@@ -5,7 +5,7 @@
 # builds the benchmark in Release and runs it. Run as root. Options go to the benchmark:
 #   native/bench.sh --quick                 0.5 GiB only, 3 runs per process figure (~5 min, both stacks)
 #   native/bench.sh                         0.5, 1, 2 and 4 GiB (~15-30 min, both stacks)
-#   native/bench.sh --figures list,startup  just some figures; --json, --json-file PATH, --verbose
+#   native/bench.sh --figures list,startup  just some figures (delete: the delete cases); --json, --json-file PATH, --verbose
 #   native/bench.sh --stacks stack2-backports   one stack (default both, side by side)
 #   native/bench.sh --figures pauses --baseline-virt-snap PATH   five pauses in a row per size, beside another build
 #   native/bench.sh --figures group         three guests snapshotted and reverted as one group, per stack

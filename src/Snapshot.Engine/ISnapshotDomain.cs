@@ -140,8 +140,9 @@ public interface ISnapshotDomain
     /// <param name="options">The mode and MetadataOnly; null: this snapshot, children re-parented.</param>
     /// <param name="cancellationToken">Checked between the snapshots of a children delete.</param>
     /// <exception cref="SnapshotException">No such domain or snapshot: <see cref="SnapshotErrorKind.NotFound"/>; the message of a partial failure says what was deleted and what is left.</exception>
+    /// <returns>The snapshots deleted, leaves first, and the bytes the merges of their disk layers copied.</returns>
     /// <exception cref="OperationCanceledException">Cancelled between two snapshots.</exception>
-    Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default);
+    Task<SnapshotDeleteResult> DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Retention: deletes the snapshots beyond the newest <see cref="SnapshotPruneOptions.Keep"/> (by creation time), or
@@ -151,11 +152,11 @@ public interface ISnapshotDomain
     /// </summary>
     /// <param name="options">Which snapshots go.</param>
     /// <param name="cancellationToken">Checked between two deletes.</param>
-    /// <returns>The snapshots deleted (or that would be), oldest first.</returns>
+    /// <returns>The snapshots deleted (or that would be), oldest first, and the bytes the deletes merged.</returns>
     /// <exception cref="SnapshotException">Neither or both of Keep and OlderThan, or either out of range: <see cref="SnapshotErrorKind.BadInput"/>;
     /// no such domain: <see cref="SnapshotErrorKind.NotFound"/>; a delete that fails stops the prune, and the message says what was pruned and what was not reached.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between two deletes.</exception>
-    Task<IReadOnlyList<SnapshotInfo>> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default);
+    Task<SnapshotPruneResult> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses the domain's CPUs (<c>virsh suspend</c>).</summary>
     /// <param name="cancellationToken">Stops waiting.</param>

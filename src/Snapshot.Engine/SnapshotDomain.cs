@@ -111,22 +111,16 @@ public sealed class SnapshotDomain : ISnapshotDomain
             });
 
     /// <inheritdoc />
-    public Task DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        return Write("delete", async () =>
-        {
-            await new SnapshotDelete(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
-    }
+    public Task<SnapshotDeleteResult> DeleteAsync(string name, SnapshotDeleteOptions? options = null, CancellationToken cancellationToken = default) =>
+        Write("delete", () => new SnapshotDelete(_engine.Context).RunAsync(_domain, name, options ?? new SnapshotDeleteOptions(), cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SnapshotInfo>> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default)
+    public Task<SnapshotPruneResult> PruneAsync(SnapshotPruneOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.DryRun)
         {
-            return Read<IReadOnlyList<SnapshotInfo>>(() =>
+            return Read(() =>
             {
                 SnapshotPrune.CheckRequest(options);
                 return new SnapshotPrune(_engine.Context).Chosen(_domain, options);

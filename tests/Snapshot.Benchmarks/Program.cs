@@ -62,19 +62,15 @@ try
     }
     if (options.Runs_("group"))
     {
-        foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
+        await EachStackAsync("group figures", stack =>
         {
-            try
-            {
-                report.Note($"{stack.Name}, group of {GroupFigures.Members} x {options.EffectiveGroupSize} MiB: starting at load average {File.ReadAllText("/proc/loadavg").Trim()}");
-                await new GroupFigures(options, report).RunAsync(stack, options.EffectiveGroupSize);
-            }
-            catch (Exception e)
-            {
-                report.Note($"{stack.Name}: the group figures failed: {e.Message}");
-            }
-        }
+            report.Note($"{stack.Name}, group of {GroupFigures.Members} x {options.EffectiveGroupSize} MiB: starting at load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            return new GroupFigures(options, report).RunAsync(stack, options.EffectiveGroupSize);
+        });
     }
+    // One size (the smallest run): what a delete copies is the disk's, not the RAM's.
+    if (options.Runs_("delete"))
+        await EachStackAsync("delete figure", stack => new DeleteFigures(report).RunAsync(stack, options.SizesMiB.Min()));
     if (options.Runs_("list") || options.Runs_("startup"))
     {
         try
@@ -98,3 +94,19 @@ if (options.JsonFile is not null)
     await File.WriteAllTextAsync(options.JsonFile, json);
 Console.Out.WriteLine(options.Json ? json : report.Table());
 return report.Rows.Count > 0 ? 0 : 1;
+
+// A figure of one guest set per stack: a stack's failure is noted, and the other stacks still run.
+async Task EachStackAsync(string what, Func<Snapshot.TestGuest.Stack, Task> run)
+{
+    foreach (var stack in options.Stacks.Select(Snapshot.TestGuest.Stack.Named))
+    {
+        try
+        {
+            await run(stack);
+        }
+        catch (Exception e)
+        {
+            report.Note($"{stack.Name}: the {what} failed: {e.Message}");
+        }
+    }
+}

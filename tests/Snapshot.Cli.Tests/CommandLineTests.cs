@@ -83,7 +83,21 @@ public sealed class CommandLineTests(TestNode node) : IClassFixture<TestNode>
         var result = VirtSnap.Run("-c", node.Uri, "--json", "snapshot-delete", "demo", "base");
 
         result.ExitCode.Should().Be(0);
-        result.Out.Should().Be("{\"version\":1,\"command\":\"snapshot-delete\",\"data\":{\"name\":\"base\",\"mode\":\"snapshot\",\"metadataOnly\":false}}\n");
+        result.Out.Should().Be("{\"version\":1,\"command\":\"snapshot-delete\",\"data\":{\"name\":\"base\",\"mode\":\"snapshot\",\"metadataOnly\":false,\"deleted\":[\"base\"],\"bytesMerged\":0}}\n");
+    }
+
+    [Fact]
+    public void Json_prune_names_the_snapshots_and_the_bytes_merged()
+    {
+        var result = VirtSnap.Run("-c", node.Uri, "--json", "snapshot-prune", "chain", "--keep", "1", "--dry-run");
+
+        result.ExitCode.Should().Be(0, result.Err);
+        using var doc = JsonDocument.Parse(result.Out);
+        var data = doc.RootElement.GetProperty("data");
+        data.EnumerateObject().Select(p => p.Name).Should().Equal(["dryRun", "snapshots", "bytesMerged"]);
+        data.GetProperty("dryRun").GetBoolean().Should().BeTrue();
+        data.GetProperty("snapshots").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Should().Equal(["z-first", "m-second"]);
+        data.GetProperty("bytesMerged").GetInt64().Should().Be(0, "a dry run merges nothing");
     }
 
     [Fact]

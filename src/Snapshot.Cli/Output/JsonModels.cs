@@ -50,11 +50,11 @@ internal sealed record XmlJson(string? Name, string Xml);
 /// <summary>snapshot-dumpxml --xpath: each selected node as virsh prints it, and the --wrap document (null without).</summary>
 internal sealed record XPathJson(string Name, [property: JsonPropertyName("xpath")] string XPath, IReadOnlyList<string> Nodes, string? Wrapped);
 
-/// <summary>snapshot-delete's data.</summary>
-internal sealed record DeletedJson(string Name, string Mode, bool MetadataOnly);
+/// <summary>snapshot-delete's data: the snapshots deleted, leaves first, and the bytes the merges of their layers copied.</summary>
+internal sealed record DeletedJson(string Name, string Mode, bool MetadataOnly, IReadOnlyList<string> Deleted, long BytesMerged);
 
-/// <summary>snapshot-prune's data: whether it was a dry run, and the snapshots deleted (or that would be), oldest first.</summary>
-internal sealed record PrunedJson(bool DryRun, IReadOnlyList<SnapshotJson> Snapshots);
+/// <summary>snapshot-prune's data: whether it was a dry run, the snapshots deleted (or that would be), oldest first, and the bytes merged.</summary>
+internal sealed record PrunedJson(bool DryRun, IReadOnlyList<SnapshotJson> Snapshots, long BytesMerged);
 
 /// <summary>version's data.</summary>
 internal sealed record VersionJson(string Library, string? Daemon, string HypervisorType, string Hypervisor);

@@ -14,7 +14,8 @@ internal static class BlockJobs
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PivotWait = TimeSpan.FromSeconds(30);
 
-    public static async Task RunAsync(LibvirtDomain dom, LayerMerge merge, CancellationToken cancellationToken)
+    /// <summary>Runs the merge's job to its end; returns the bytes it copied (its last <c>end</c>; the plan's estimate if it ended before the first look).</summary>
+    public static async Task<long> RunAsync(LibvirtDomain dom, LayerMerge merge, CancellationToken cancellationToken)
     {
         var started = false;
         try
@@ -26,9 +27,10 @@ internal static class BlockJobs
             else
                 dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File);
             started = true;
+            long? copied = null;
             if (merge.Direction == MergeDirection.Down && merge.UpperIsActive)
-                await PivotWhenReadyAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
-            await WaitGoneAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
+                copied = await PivotWhenReadyAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
+            return await WaitGoneAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false) ?? copied ?? merge.Bytes;
         }
         catch (Exception) when (started)
         {
@@ -39,7 +41,7 @@ internal static class BlockJobs
 
     // An active commit never ends by itself: once the free layer holds everything (cur == end) it mirrors
     // each write, and the pivot moves the disk onto it. libvirt refuses the pivot until QEMU said "ready".
-    private static async Task PivotWhenReadyAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
+    private static async Task<long> PivotWhenReadyAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + PivotWait;
         while (true)
@@ -50,7 +52,7 @@ internal static class BlockJobs
                 try
                 {
                     dom.BlockJobAbort(disk, DomainBlockJobAbortFlags.Pivot);
-                    return;
+                    return (long)job.End;
                 }
                 catch (LibvirtException) when (DateTime.UtcNow < deadline)
                 {
@@ -61,10 +63,16 @@ internal static class BlockJobs
         }
     }
 
-    private static async Task WaitGoneAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
+    // The job's last end (the bytes it copies), null when it was gone at the first look.
+    private static async Task<long?> WaitGoneAsync(LibvirtDomain dom, string disk, CancellationToken cancellationToken)
     {
-        while (dom.GetBlockJobInfo(disk) is not null)
+        long? end = null;
+        while (dom.GetBlockJobInfo(disk) is { } job)
+        {
+            end = (long)job.End;
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
+        return end;
     }
 
     /// <summary>

@@ -76,26 +76,27 @@ internal sealed class LayerMerger(EngineContext context)
             // For a process killed mid-merge: recovery aborts a block job this left (the chain is whole either way).
             run.Note(JournalFact.Of(JournalFacts.MergeStarted, "disk", merge.Disk, "removed", merge.Removed, "kept", merge.Kept,
                 "direction", merge.Direction == MergeDirection.Down ? "down" : "up", "block-job", online ? "yes" : null));
-            await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
+            var copied = await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
             if (merge.Direction == MergeDirection.Down)
                 Redefine(dom, remaining, merge.Upper.File, merge.Lower.File);
             context.Files.Delete(merge.Removed);
-            bytes += merge.Bytes;
-            run.Ledger.Record("merge-layers", $"merged {merge.Removed} {(merge.Direction == MergeDirection.Down ? "down into" : "up into")} {merge.Kept} ({merge.Bytes} bytes) for '{name}'");
-            Log.MergedLayer(context.Logger, merge.Removed, merge.Kept, merge.Direction, merge.Bytes, name);
+            bytes += copied;
+            run.Ledger.Record("merge-layers", $"merged {merge.Removed} {(merge.Direction == MergeDirection.Down ? "down into" : "up into")} {merge.Kept} ({copied} bytes) for '{name}'");
+            Log.MergedLayer(context.Logger, merge.Removed, merge.Kept, merge.Direction, copied, name);
         }
         return bytes;
     }
 
-    private async Task MergeOneAsync(LibvirtDomain dom, LayerMerge merge, bool online, CancellationToken cancellationToken)
+    // The bytes copied: the block job's own count, or the allocation of the layer qemu-img merged.
+    private async Task<long> MergeOneAsync(LibvirtDomain dom, LayerMerge merge, bool online, CancellationToken cancellationToken)
     {
         if (online)
         {
-            await BlockJobs.RunAsync(dom, merge, cancellationToken).ConfigureAwait(false);
+            var copied = await BlockJobs.RunAsync(dom, merge, cancellationToken).ConfigureAwait(false);
             var chain = await context.Files.ChainAsync(DiskSource(dom, merge.Disk), cancellationToken).ConfigureAwait(false);
             if (chain.Any(i => i.File == merge.Removed))
                 throw new SnapshotException($"the block job of disk {merge.Disk} ended with {merge.Removed} still in its chain; nothing was removed");
-            return;
+            return copied;
         }
         // SnapshotDelete refuses this before anything changes; a domain stopped since then is caught here.
         if (context.Files.IsRemote)
@@ -103,7 +104,7 @@ internal sealed class LayerMerger(EngineContext context)
         if (merge.Direction == MergeDirection.Up)
         {
             await ImageMerges.RebaseAsync(merge.Upper, merge.Below, cancellationToken).ConfigureAwait(false);
-            return;
+            return merge.Bytes;
         }
         await ImageMerges.CommitAsync(merge.Upper, cancellationToken).ConfigureAwait(false);
         // The lower layer now holds exactly the upper one's contents: what was backed by the upper one may be
@@ -111,10 +112,11 @@ internal sealed class LayerMerger(EngineContext context)
         if (merge.Above is { } above)
         {
             await ImageMerges.RenameBackingAsync(above, merge.Lower, cancellationToken).ConfigureAwait(false);
-            return;
+            return merge.Bytes;
         }
         var inactive = XElement.Parse(dom.GetXmlDesc(DomainXmlFlags.Inactive | DomainXmlFlags.Secure));
         context.Connection.DefineDomain(RevertDefinition.WithOverlays(inactive, new Dictionary<string, string> { [merge.Disk] = merge.Lower.File })).Dispose();
+        return merge.Bytes;
     }
 
     // Every remaining snapshot that names the file that went names the one holding its data instead.

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Merged {Removed} into {Kept} ({Direction}, {Bytes} bytes) after deleting snapshot {Name}")]
     public static partial void MergedLayer(ILogger logger, string removed, string kept, MergeDirection direction, long bytes, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted snapshots {Names} of {Domain}: {Bytes} bytes merged")]
+    public static partial void Deleted(ILogger logger, IReadOnlyList<string> names, string domain, long bytes);
 }

@@ -22,7 +22,7 @@ internal sealed class SnapshotDelete(EngineContext context)
     /// <summary>The bytes the merges of the run copied.</summary>
     public long BytesMerged { get; private set; }
 
-    public async Task RunAsync(DomainRef domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken)
+    public async Task<SnapshotDeleteResult> RunAsync(DomainRef domain, string name, SnapshotDeleteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -35,22 +35,25 @@ internal sealed class SnapshotDelete(EngineContext context)
         try
         {
             var info = await run.Run("look-up", () => EngineContext.Describe(snapshot), cancellationToken).ConfigureAwait(false);
-            if (options.MetadataOnly || options.Mode == SnapshotDeleteMode.Snapshot)
+            if (options.Mode == SnapshotDeleteMode.Snapshot)
             {
                 if (!options.MetadataOnly)
                     RefuseRemoteOfflineMerges(dom, [info]);
                 plan.Add((snapshot, info));
-                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, options.MetadataOnly, deleted, cancellationToken).ConfigureAwait(false);
-                return;
+                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, options.MetadataOnly, [info.Name], deleted, cancellationToken).ConfigureAwait(false);
+                return Result(dom, deleted);
             }
 
             descendants = OwnedHandles.Of(snapshot.ListAllChildren(SnapshotListFlags.Descendants | SnapshotListFlags.Topological));
             var infos = SnapshotDescriptions.DescribeAll(dom, descendants);
-            if (info.Location == SnapshotLocation.Internal && infos.All(d => d.Location == SnapshotLocation.Internal))
+            if (options.MetadataOnly || (info.Location == SnapshotLocation.Internal && infos.All(d => d.Location == SnapshotLocation.Internal)))
             {
+                // One call of libvirt's removes the whole tree (only its records with MetadataOnly): named leaves first.
+                IEnumerable<string> gone = infos.Select(d => d.Name).Reverse();
                 plan.Add((snapshot, info));
-                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, metadataOnly: false, deleted, cancellationToken).ConfigureAwait(false);
-                return;
+                await DeleteOneAsync(run, dom, snapshot, info, options.Mode, options.MetadataOnly,
+                    options.Mode == SnapshotDeleteMode.Children ? [.. gone, info.Name] : [.. gone], deleted, cancellationToken).ConfigureAwait(false);
+                return Result(dom, deleted);
             }
 
             RefuseRemoteOfflineMerges(dom, [info, .. infos]);
@@ -60,8 +63,9 @@ internal sealed class SnapshotDelete(EngineContext context)
             foreach (var (target, targetInfo) in plan)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await DeleteOneAsync(run, dom, target, targetInfo, SnapshotDeleteMode.Snapshot, metadataOnly: false, deleted, cancellationToken).ConfigureAwait(false);
+                await DeleteOneAsync(run, dom, target, targetInfo, SnapshotDeleteMode.Snapshot, metadataOnly: false, [targetInfo.Name], deleted, cancellationToken).ConfigureAwait(false);
             }
+            return Result(dom, deleted);
         }
         catch (Exception e) when (run.Ledger.Entries.Count > 0 && e is not OperationCanceledException)
         {
@@ -77,6 +81,12 @@ internal sealed class SnapshotDelete(EngineContext context)
         }
     }
 
+    private SnapshotDeleteResult Result(LibvirtDomain dom, List<string> deleted)
+    {
+        Log.Deleted(context.Logger, deleted, dom.Name, BytesMerged);
+        return new SnapshotDeleteResult(deleted, BytesMerged);
+    }
+
     // A shut-off domain's freed layers are merged by qemu-img, which cannot reach a remote hypervisor's images: refused
     // before anything is deleted. A running domain's QEMU merges them with block jobs, through libvirt.
     private void RefuseRemoteOfflineMerges(LibvirtDomain dom, IEnumerable<SnapshotInfo> snapshots)
@@ -90,7 +100,7 @@ internal sealed class SnapshotDelete(EngineContext context)
         "start the domain (its QEMU merges the layers), or run virt-snap on the hypervisor (ssh HOST virt-snap ...)";
 
     private async Task DeleteOneAsync(OperationRun run, LibvirtDomain dom, LibvirtDomainSnapshot snapshot, SnapshotInfo info, SnapshotDeleteMode mode, bool metadataOnly,
-        List<string> deleted, CancellationToken cancellationToken)
+        IReadOnlyList<string> gone, List<string> deleted, CancellationToken cancellationToken)
     {
         var flags = mode switch
         {
@@ -127,7 +137,7 @@ internal sealed class SnapshotDelete(EngineContext context)
                 await Task.Run(() => snapshot.Delete(flags & ~SnapshotDeleteFlags.MetadataOnly), CancellationToken.None).ConfigureAwait(false);
             }
             ChildDefinitions.Restore(dom, children);
-            deleted.Add(info.Name);
+            deleted.AddRange(gone);
             run.Ledger.Record("delete-snapshot", $"deleted snapshot '{info.Name}'",
                 fact: JournalFact.Of(JournalFacts.SnapshotDeleted, "name", info.Name, "memory", info.MemoryFile,
                     "xml", !metadataOnly && mode == SnapshotDeleteMode.Snapshot ? description : null, "merges", engineMerges ? "engine" : null));

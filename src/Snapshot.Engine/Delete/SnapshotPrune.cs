@@ -27,23 +27,24 @@ internal sealed class SnapshotPrune(EngineContext context)
     }
 
     /// <summary>The domain's snapshots that the request chooses, oldest first (all a dry run does).</summary>
-    public List<SnapshotInfo> Chosen(DomainRef domain, SnapshotPruneOptions options)
+    public SnapshotPruneResult Chosen(DomainRef domain, SnapshotPruneOptions options)
     {
         using var dom = context.Resolve(domain);
         using var all = OwnedHandles.Of(dom.ListAllSnapshots());
-        return Choose(SnapshotDescriptions.DescribeAll(dom, all), options, DateTimeOffset.UtcNow);
+        return new SnapshotPruneResult(Choose(SnapshotDescriptions.DescribeAll(dom, all), options, DateTimeOffset.UtcNow), 0);
     }
 
-    public async Task<IReadOnlyList<SnapshotInfo>> RunAsync(DomainRef domain, SnapshotPruneOptions options, CancellationToken cancellationToken)
+    public async Task<SnapshotPruneResult> RunAsync(DomainRef domain, SnapshotPruneOptions options, CancellationToken cancellationToken)
     {
         var chosen = Chosen(domain, options);
         var pruned = new List<string>();
+        long bytes = 0;
         foreach (var snapshot in chosen)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await new SnapshotDelete(context).RunAsync(domain, snapshot.Name, new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false);
+                bytes += (await new SnapshotDelete(context).RunAsync(domain, snapshot.Name, new SnapshotDeleteOptions(), cancellationToken).ConfigureAwait(false)).BytesMerged;
             }
             catch (SnapshotException e)
             {
@@ -53,7 +54,7 @@ internal sealed class SnapshotPrune(EngineContext context)
             }
             pruned.Add(snapshot.Name);
         }
-        return chosen;
+        return new SnapshotPruneResult(chosen, bytes);
     }
 
     private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);

@@ -59,18 +59,28 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
         Note($"revert {name}");
     }
 
-    /// <summary>Deletes a snapshot, then checks that virsh agrees and that every remaining one reverts to its data.</summary>
-    public async Task DeleteAndCheckAsync(string name, bool revertToEach = true)
+    /// <summary>Deletes a snapshot (or its tree, as the options say), then checks that virsh agrees and that every remaining one reverts to its data.</summary>
+    /// <returns>What the engine says it deleted.</returns>
+    public async Task<SnapshotDeleteResult> DeleteAndCheckAsync(string name, bool revertToEach = true, SnapshotDeleteOptions? options = null)
     {
-        await domain.DeleteAsync(name);
-        _sequences.Remove(name);
-        Note($"delete {name}");
+        var result = await domain.DeleteAsync(name, options);
+        result.Deleted.ToList().ForEach(n => _sequences.Remove(n));
+        Note($"delete {name} ({string.Join(" ", result.Deleted)})");
         await ShouldAgreeWithVirshAsync();
-        if (!revertToEach)
-            return;
+        if (revertToEach)
+            await RevertToEachAsync();
+        return result;
+    }
+
+    /// <summary>Reverts to every remaining snapshot in turn, each checked as <see cref="RevertAsync"/> does.</summary>
+    public async Task RevertToEachAsync()
+    {
         foreach (var remaining in _sequences.Keys.Order(StringComparer.Ordinal).ToList())
             await RevertAsync(remaining);
     }
+
+    /// <summary>A snapshot deleted outside <see cref="DeleteAndCheckAsync"/> (a delete that failed midway).</summary>
+    public void Forget(string name) => _sequences.Remove(name);
 
     /// <summary>Prunes, then checks as <see cref="DeleteAndCheckAsync"/> does; returns the names pruned, oldest first.</summary>
     public async Task<List<string>> PruneAndCheckAsync(SnapshotPruneOptions options)
@@ -79,8 +89,7 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
         pruned.ForEach(n => _sequences.Remove(n));
         Note($"prune {string.Join(" ", pruned)}");
         await ShouldAgreeWithVirshAsync();
-        foreach (var remaining in _sequences.Keys.Order(StringComparer.Ordinal).ToList())
-            await RevertAsync(remaining);
+        await RevertToEachAsync();
         return pruned;
     }
 

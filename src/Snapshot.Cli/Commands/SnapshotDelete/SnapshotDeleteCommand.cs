@@ -27,9 +27,9 @@ internal sealed class SnapshotDeleteCommand(ParseResult parseResult, GlobalOptio
 
         using var engine = ctx.Connect();
         var name = await target.ResolveAsync(engine, ct);
-        await engine.DomainFromOperand(domain).DeleteAsync(name, options, ct);
+        var result = await engine.DomainFromOperand(domain).DeleteAsync(name, options, ct);
 
-        ctx.WriteJson(new DeletedJson(name, ModeName(mode), options.MetadataOnly), CliJsonContext.Default.DeletedJson);
+        ctx.WriteJson(new DeletedJson(name, ModeName(mode), options.MetadataOnly, result.Deleted, result.BytesMerged), CliJsonContext.Default.DeletedJson);
         ctx.PrintExtra(mode == SnapshotDeleteMode.ChildrenOnly
             ? $"Domain snapshot {name} children deleted\n"
             : $"Domain snapshot {name} deleted\n");

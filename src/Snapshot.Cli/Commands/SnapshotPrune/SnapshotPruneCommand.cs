@@ -30,7 +30,7 @@ internal sealed class SnapshotPruneCommand(ParseResult parseResult, GlobalOption
 
         using var engine = ctx.Connect();
         var chosen = await engine.DomainFromOperand(domain).PruneAsync(options, ct);
-        ctx.WriteJson(new PrunedJson(options.DryRun, chosen.Select(SnapshotJson.From).ToList()), CliJsonContext.Default.PrunedJson);
+        ctx.WriteJson(new PrunedJson(options.DryRun, chosen.Select(SnapshotJson.From).ToList(), chosen.BytesMerged), CliJsonContext.Default.PrunedJson);
         var verb = options.DryRun ? "would be deleted" : "deleted";
         ctx.PrintExtra(chosen.Count == 0
             ? $"Domain '{domain}' has no snapshot to prune\n"
