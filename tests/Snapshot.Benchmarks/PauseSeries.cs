@@ -71,7 +71,7 @@ internal sealed class PauseSeries(BenchOptions options, Report report)
     }
 
     /// <summary>The engine's -v lines that hold one of the markers, from the first marker on, joined.</summary>
-    private static string Lines(string log, params string[] markers)
+    internal static string Lines(string log, params string[] markers)
     {
         var found = log.Split('\n')
             .Select(l => markers.Select(m => (m, i: l.IndexOf(m, StringComparison.Ordinal))).FirstOrDefault(x => x.i >= 0) is { m: not null } hit ? l[hit.i..].Trim() : null)
