@@ -42,12 +42,12 @@ internal sealed class RemoteFigures(BenchOptions options, Report report)
             foreach (var _ in Transports)
                 guests.Add(await InstantFigures.StartBusyGuestAsync(stack, sizeMiB));
             var trips = Transports.Select((t, i) => RoundTripMs(t.Uri, guests[i].DomainName)).ToList();
-            var results = Transports.Select(_ => new List<Result>()).ToList();
+            var results = Transports.Select(_ => new List<PauseSeries.Result>()).ToList();
             for (var k = 1; k <= rounds; k++)
             {
                 for (var i = 0; i < Transports.Length; i++)
                 {
-                    results[i].Add(await SnapshotAsync(guests[i], Transports[i].Uri, binary, $"remote-{sizeMiB}-{k}"));
+                    results[i].Add(await PauseSeries.SnapshotAsync(Transports[i].Uri, guests[i], binary, $"remote-{sizeMiB}-{k}"));
                     await Task.Delay(500);
                 }
             }
@@ -60,7 +60,7 @@ internal sealed class RemoteFigures(BenchOptions options, Report report)
         }
     }
 
-    private void AddRows(Stack stack, string size, int rounds, List<(double Median, double P90)> trips, List<List<Result>> results)
+    private void AddRows(Stack stack, string size, int rounds, List<(double Median, double P90)> trips, List<List<PauseSeries.Result>> results)
     {
         void Add(Row row) => report.Add(row with { Stack = stack.Name });
         static string Samples(IEnumerable<double> values) => string.Join("/", values.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
@@ -75,11 +75,10 @@ internal sealed class RemoteFigures(BenchOptions options, Report report)
             var median = rs.OrderBy(r => r.PauseMs).ElementAt(rs.Count / 2);
             Add(new Row($"remote: pause {size}, {name}", pause, unixPause, "ms", "unix socket", "< 50 ms", pause < 50,
                 $"median of {Samples(rs.Select(r => r.PauseMs))} ms ({rounds} in a row on one guest, in turns with the other transports; " +
-                $"libvirt's events on a local connection); loads {string.Join("/", rs.Select(r => r.Load))}; the engine over its transport: " +
-                $"{median.Engine}; {median.Breakdown}"));
+                $"libvirt's events on a local connection); loads {string.Join("/", rs.Select(r => r.Load))}; {median.Breakdown}"));
             Add(new Row($"remote: request to point {size}, {name}", point, unixPoint, "ms", "unix socket", "-", null,
                 $"median of {Samples(rs.Select(r => r.PointMs))} ms: virt-snap's process start (connecting included) to libvirt's SUSPENDED event; " +
-                $"its steps before the pause: {median.Before}"));
+                $"its steps before the pause, and its own figures from its events over its transport: {median.Before}"));
             Add(new Row($"remote: QMP round trip, {name}", trips[i].Median, trips[0].Median, "ms", "unix socket", "-", null,
                 string.Create(CultureInfo.InvariantCulture,
                     $"median of {RoundTrips} query-status calls (virDomainQemuMonitorCommand) on one open connection, 90th percentile {trips[i].P90:0.00} ms: what each call inside the pause costs")));
@@ -103,26 +102,5 @@ internal sealed class RemoteFigures(BenchOptions options, Report report)
         }
         times.Sort();
         return (Measure.Median(times), times[(int)Math.Ceiling(times.Count * 0.9) - 1]);
-    }
-
-    private sealed record Result(double PauseMs, double PointMs, string Engine, string Breakdown, string Before, string Load);
-
-    private static async Task<Result> SnapshotAsync(TestGuest.TestGuest guest, string uri, string binary, string name)
-    {
-        // The guest's directory is the same path inside the second stack's root (a bind mount), so a remote
-        // engine reaches it through the storage API and the benchmark deletes the image directly.
-        var memoryFile = Path.Combine(guest.Directory, name + ".mem");
-        using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        var requested = DateTimeOffset.UtcNow;
-        var run = Measure.Run(binary, ["-c", uri, "-v", "snapshot-create-as", guest.DomainName, name, "--instant", "--memspec", memoryFile]);
-        var pauses = await recorder.WaitPausesAsync(1);
-        if (pauses.Count == 0)
-            throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name} over {uri}");
-        var (suspended, resumed) = pauses[0];
-        File.Delete(memoryFile);
-        return new Result((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds,
-            PauseSeries.Lines(run.Error, "point taken"), PauseSeries.Lines(run.Error, "pause:"),
-            PauseSeries.Lines(run.Error, "before the pause"), load);
     }
 }
