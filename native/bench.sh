@@ -9,12 +9,15 @@
 #   native/bench.sh --stacks stack2-backports   one stack (default both, side by side)
 #   native/bench.sh --figures pauses --baseline-virt-snap PATH   five pauses in a row per size, beside another build
 #   native/bench.sh --figures group         three guests snapshotted and reverted as one group, per stack
+#   native/bench.sh --figures remote --sizes 512   the instant pause over qemu+ssh and qemu+tcp beside the unix socket (stack 2)
 # The table goes to stdout (JSON with --json); progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then native/setup-host.sh; else sudo native/setup-host.sh; fi
 if [ "$(id -u)" -eq 0 ]; then native/setup-stack2.sh; else sudo native/setup-stack2.sh; fi
+# The remote figure's transports (qemu+ssh and qemu+tcp to the second stack, on loopback).
+if [ "$(id -u)" -eq 0 ]; then native/setup-remote.sh; else sudo native/setup-remote.sh; fi
 native/build-guest.sh >/dev/null
 
 out=artifacts/bench

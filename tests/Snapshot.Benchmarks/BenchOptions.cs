@@ -11,10 +11,10 @@ internal sealed record BenchOptions
           --quick                 0.5 GiB only, 3 runs per process figure (about 3 minutes)
           --sizes 512,1024,...    guest RAM sizes in MiB for the instant and throughput figures (default 512,1024,2048,4096)
           --stacks LIST           the libvirt + QEMU pairs the VM figures run on (default stack1-host,stack2-backports)
-          --figures LIST          any of instant,pauses,throughput,revert,group,list,startup,delete (default: all)
+          --figures LIST          any of instant,pauses,throughput,revert,remote,group,list,startup,delete (default: all)
           --revert-size MiB       the guest size the revert figure uses (default: 1024, or the smallest size run)
           --snapshots N           snapshots in the listing domain (default 1000)
-          --runs N                runs per whole-process figure, the median is reported (default 7)
+          --runs N                runs per whole-process figure, the median is reported (default 7; remote: 3-5)
           --group-size MiB        the RAM of each of the group figure's three guests (default: 512, or the smallest size run)
           --virt-snap PATH        the published virt-snap executable (pauses, group, list and startup figures)
           --baseline-virt-snap PATH  another build (e.g. main's) whose five pauses run beside this one's (pauses)
@@ -37,7 +37,7 @@ internal sealed record BenchOptions
     public bool Verbose { get; init; }
     public bool Quick { get; init; }
 
-    public static readonly string[] AllFigures = ["instant", "pauses", "throughput", "revert", "group", "list", "startup", "delete"];
+    public static readonly string[] AllFigures = ["instant", "pauses", "throughput", "revert", "remote", "group", "list", "startup", "delete"];
 
     public bool Runs_(string figure) => Figures.Contains(figure);
 

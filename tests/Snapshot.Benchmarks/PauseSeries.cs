@@ -32,7 +32,7 @@ internal sealed class PauseSeries(BenchOptions options, Report report)
         var results = new List<Result>();
         for (var k = 1; k <= Snapshots; k++)
         {
-            results.Add(await SnapshotAsync(stack, guest, binary, $"pause-{sizeMiB}-{k}"));
+            results.Add(await SnapshotAsync(stack.Uri, guest, binary, $"pause-{sizeMiB}-{k}"));
             await Task.Delay(500);
         }
         var first = results[0].PauseMs;
@@ -48,23 +48,29 @@ internal sealed class PauseSeries(BenchOptions options, Report report)
             " ms: virt-snap's process start to libvirt's SUSPENDED event; its steps before the pause: " + results[^1].Before));
     }
 
-    private sealed record Result(double PauseMs, double PointMs, string Breakdown, string Before, string Load);
+    /// <summary>One snapshot's figures: the pause and request→point from libvirt's events, the engine's -v lines (its pause breakdown, its steps before the pause), the load.</summary>
+    internal sealed record Result(double PauseMs, double PointMs, string Breakdown, string Before, string Load);
 
-    private static async Task<Result> SnapshotAsync(Stack stack, TestGuest.TestGuest guest, string binary, string name)
+    /// <summary>
+    /// One instant snapshot of <paramref name="guest"/> by <paramref name="binary"/> over <paramref name="uri"/>, its
+    /// pause witnessed by the events on the guest's own connection; the memory image is deleted afterwards.
+    /// </summary>
+    internal static async Task<Result> SnapshotAsync(string uri, TestGuest.TestGuest guest, string binary, string name)
     {
         var memoryFile = Path.Combine(guest.Directory, name + ".mem");
         using var recorder = new PauseRecorder(guest.Connection, guest.Domain);
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-c", stack.Uri, "-v", "snapshot-create-as", guest.DomainName, name, "--instant", "--memspec", memoryFile })
+        foreach (var a in new[] { "-c", uri, "-v", "snapshot-create-as", guest.DomainName, name, "--instant", "--memspec", memoryFile })
             info.ArgumentList.Add(a);
         var requested = DateTimeOffset.UtcNow;
         var run = Measure.Run(info);
         var pauses = await recorder.WaitPausesAsync(1);
         if (pauses.Count == 0)
-            throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name}");
+            throw new InvalidOperationException($"no SUSPENDED/RESUMED events were seen for {name} over {uri}");
         var (suspended, resumed) = pauses[0];
-        // Five 4 GiB images per guest would crowd a shared disk; only the pauses are wanted here.
+        // Five 4 GiB images per guest would crowd a shared disk; only the pauses are wanted here. (The second stack's
+        // guest directories are the same path on this host, a bind mount, also for a remote engine's image.)
         File.Delete(memoryFile);
         return new Result((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds,
             Lines(run.Error, "pause:", "collapse"), Lines(run.Error, "before the pause", "point taken"), load);

@@ -60,6 +60,17 @@ try
             }
         }
     }
+    if (options.Runs_("remote"))
+    {
+        try
+        {
+            await new RemoteFigures(options, report).RunAsync();
+        }
+        catch (Exception e)
+        {
+            report.Note($"the remote figure failed: {e.Message}");
+        }
+    }
     if (options.Runs_("group"))
     {
         await EachStackAsync("group figures", stack =>

@@ -56,7 +56,7 @@ internal sealed partial class InstantSnapshot
                 var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
                 if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
                     flags |= SnapshotCreateFlags.ReuseExt;
-                _qemu.SwitchDisks(InstantXml.DiskOnly(plan), flags);
+                _qemu.SwitchDisks(_diskOnlyXml, flags);
                 _disksSwitched = true;
                 var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
                 _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",

@@ -46,6 +46,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     private InstantPlan? _plan;
     private InstantMemoryFile? _memory;
     private string _instantXml = "";
+    private string _diskOnlyXml = "";
     private bool? _capabilityToRestore;
     private long? _bandwidthToRestore;
     private bool _disksSwitched;
@@ -120,6 +121,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         }
         // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
         await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
+        // Built here, not in the pause: the first snapshot of a process would otherwise compile the XML writer there.
+        _diskOnlyXml = InstantXml.DiskOnly(plan);
     }
 
     /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
