@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Snapshot.Engine;
 
 namespace Snapshot.Cli.Common;
