@@ -16,9 +16,8 @@ public sealed class EverydayCycleVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Snapshot_revert_and_delete_leave_no_snapshot_and_no_file_behind(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "cycle" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
-        var tree = new SnapshotTree(guest, Stack.Named(stack), engine.Domain(guest.DomainName));
+        await using var vm = await GuestEngine.StartAsync(stack, "cycle");
+        var tree = new SnapshotTree(vm.Guest, vm.Stack, vm.Domain);
 
         await tree.SnapshotAsync("s1");
         await tree.RevertAsync("s1");
@@ -38,9 +37,8 @@ public sealed class EverydayCycleVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task A_branch_point_of_three_children_and_its_children_delete_to_the_domains_chain(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "branch3" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
-        var tree = new SnapshotTree(guest, Stack.Named(stack), engine.Domain(guest.DomainName));
+        await using var vm = await GuestEngine.StartAsync(stack, "branch3");
+        var tree = new SnapshotTree(vm.Guest, vm.Stack, vm.Domain);
 
         await tree.SnapshotAsync("p");
         await tree.SnapshotAsync("c1");

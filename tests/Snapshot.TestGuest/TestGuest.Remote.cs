@@ -15,10 +15,8 @@ public sealed partial class TestGuest
     {
         var directory = RemoteTarget.ImagesDirectory + "/" + name;
         var local = LocalPath(hostRoot, directory);
-        const UnixFileMode traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        System.IO.Directory.CreateDirectory(local, traversable);
-        File.SetUnixFileMode(local, traversable);
+        System.IO.Directory.CreateDirectory(local, Traversable);
+        File.SetUnixFileMode(local, Traversable);
         File.WriteAllText(System.IO.Path.Combine(local, OwnerFileName), string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {ProcessStartJiffies(Environment.ProcessId)}\n"));
         return directory;
     }

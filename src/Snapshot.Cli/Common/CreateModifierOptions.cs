@@ -15,13 +15,8 @@ internal sealed class CreateModifierOptions
     public Option<bool> Live { get; } = new("--live") { Description = "take a live snapshot" };
     public Option<bool> Validate { get; } = new("--validate") { Description = "validate the XML against the schema" };
 
-    public void AddTo(Command command)
-    {
-        foreach (var option in new[] { NoMetadata, Halt, DiskOnly, ReuseExternal, Quiesce, Atomic, Live, Validate })
-        {
-            command.Options.Add(option);
-        }
-    }
+    /// <summary>The flags in virsh's help order.</summary>
+    public Option[] All => [NoMetadata, Halt, DiskOnly, ReuseExternal, Quiesce, Atomic, Live, Validate];
 
     public SnapshotCreateModifiers Read(ParseResult parseResult) => new()
     {

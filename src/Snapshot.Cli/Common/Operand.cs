@@ -17,6 +17,12 @@ internal sealed class Operand
         Argument = new Argument<string?>(name) { Description = description, Arity = ArgumentArity.ZeroOrOne };
     }
 
+    /// <summary>virsh's <c>[--domain] &lt;string&gt;</c>, as every snapshot command words it.</summary>
+    public static Operand Domain() => new("domain", "domain name, id or uuid");
+
+    /// <summary>virsh's <c>[--snapshotname] &lt;string&gt;</c>; some commands word its help their own way.</summary>
+    public static Operand SnapshotName(string description = "snapshot name") => new("snapshotname", description);
+
     public string Name { get; }
 
     public Option<string?> Option { get; }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Snapshot.Engine;
 
 namespace Snapshot.Cli.Common;
@@ -32,15 +31,6 @@ internal static class SnapshotLookup
 /// </summary>
 internal readonly record struct SnapshotTarget(string Domain, string? Name, bool Current)
 {
-    public static SnapshotTarget From(ParseResult parseResult, Operands operands, Option<bool> current, Func<string?, string, string> require)
-    {
-        var (values, _) = operands.Resolve(parseResult);
-        var domain = require(values["domain"], "domain");
-        var target = new SnapshotTarget(domain, values["snapshotname"], parseResult.GetValue(current));
-        SnapshotLookup.Check(target.Name, target.Current, "snapshotname", exclusive: true);
-        return target;
-    }
-
     /// <summary>The snapshot's name: the one given, else the current snapshot's.</summary>
     public async Task<string> ResolveAsync(SnapshotEngine engine, CancellationToken ct) => Name ?? await SnapshotLookup.CurrentNameAsync(engine, Domain, ct);
 }

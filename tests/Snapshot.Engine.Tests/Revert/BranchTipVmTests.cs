@@ -19,20 +19,13 @@ public sealed class BranchTipVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task The_branch_tip_brings_back_the_latest_disk_state_after_a_revert_away(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "branch-tip" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
-        var d = engine.Domain(guest.DomainName);
+        await using var vm = await GuestEngine.StartAsync(stack, "branch-tip");
+        var (guest, d) = (vm.Guest, vm.Domain);
         var dir = guest.Directory;
-        SnapshotCreateOptions External(string name) => new()
-        {
-            Name = name,
-            Memory = MemorySpec.External(Path.Combine(dir, name + ".mem")),
-            Disks = [DiskSpec.External("vda", Path.Combine(dir, name + ".qcow2"))],
-        };
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
-        await d.CreateAsync(External("s0"));
+        await d.CreateAsync(vm.External("s0"));
         await guest.WaitForSequenceAfterAsync(guest.Mark(), _ => true, Timeout);
-        await d.CreateAsync(External("s1"));
+        await d.CreateAsync(vm.External("s1"));
         var atS1 = guest.ReadDiskSequence(Path.Combine(dir, "s0.qcow2"));
         await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= atS1 + 5, Timeout);
         guest.Domain.Suspend();

@@ -17,8 +17,8 @@ public sealed class ExternalRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Reverting_brings_the_sequence_back_to_the_snapshot_then_to_its_child_then_discards_the_child(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-chain" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        await using var vm = await GuestEngine.StartAsync(stack, "revert-chain");
+        var (guest, engine) = (vm.Guest, vm.Engine);
         using var events = new EventRecorder(engine, guest.DomainName);
         var dir = guest.Directory;
 
@@ -70,8 +70,8 @@ public sealed class ExternalRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Preflight_failures_leave_the_guest_running_and_events_follow_the_table(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-states" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        await using var vm = await GuestEngine.StartAsync(stack, "revert-states");
+        var (guest, engine) = (vm.Guest, vm.Engine);
         using var events = new EventRecorder(engine, guest.DomainName);
         var name = guest.DomainName;
         var dir = guest.Directory;

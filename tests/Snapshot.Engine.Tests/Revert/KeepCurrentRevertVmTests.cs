@@ -19,17 +19,11 @@ public sealed class KeepCurrentRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Reverting_to_the_kept_snapshot_goes_on_from_where_the_guest_was(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "keep-current" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
-        var d = engine.Domain(guest.DomainName);
+        await using var vm = await GuestEngine.StartAsync(stack, "keep-current");
+        var (guest, d) = (vm.Guest, vm.Domain);
         var dir = guest.Directory;
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
-        await d.CreateAsync(new SnapshotCreateOptions
-        {
-            Name = "s1",
-            Memory = MemorySpec.External(Path.Combine(dir, "s1.mem")),
-            Disks = [DiskSpec.External("vda", Path.Combine(dir, "s1.qcow2"))],
-        });
+        await d.CreateAsync(vm.External("s1"));
         var seq1 = guest.ReadDiskSequence(guest.DiskPath);
         await guest.WaitForSequenceAfterAsync(guest.Mark(), s => s >= seq1 + 5, Timeout);
 
@@ -91,15 +85,9 @@ public sealed class KeepCurrentRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task A_refused_revert_keeps_nothing_and_a_taken_name_is_refused(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.DefineAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "keep-refused" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
-        var d = engine.Domain(guest.DomainName);
-        await d.CreateAsync(new SnapshotCreateOptions
-        {
-            Name = "d1",
-            Disks = [DiskSpec.External("vda", Path.Combine(guest.Directory, "d1.qcow2"))],
-            Modifiers = new SnapshotCreateModifiers { DiskOnly = true },
-        });
+        await using var vm = await GuestEngine.DefineAsync(stack, "keep-refused");
+        var (guest, d) = (vm.Guest, vm.Domain);
+        await d.CreateAsync(vm.DiskOnly("d1"));
         var definition = guest.Domain.GetXmlDesc(DomainXmlFlags.Inactive);
         var files = Directory.GetFiles(guest.Directory).Order().ToList();
 

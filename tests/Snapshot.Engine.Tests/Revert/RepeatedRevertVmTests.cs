@@ -18,8 +18,8 @@ public sealed class RepeatedRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Three_reverts_to_one_snapshot_leave_only_the_active_revert_layer_and_the_last_branch_tip(string stack)
     {
-        await using var guest = await TestGuest.TestGuest.StartAsync(new TestGuestOptions { Uri = Stack.Named(stack).Uri, Purpose = "revert-again" });
-        using var engine = SnapshotEngine.Connect(Stack.Named(stack).Uri);
+        await using var vm = await GuestEngine.StartAsync(stack, "revert-again");
+        var (guest, engine) = (vm.Guest, vm.Engine);
         var dir = guest.Directory;
         await guest.WaitForSequenceAsync(s => s >= 3, Timeout);
         Virsh.SnapshotWithMemory(Stack.Named(stack), guest.DomainName, "s1", dir);

@@ -12,7 +12,7 @@ namespace Snapshot.Cli.Commands.Event;
 /// (<c>event 'lifecycle' for domain 'NAME': Started Booted</c>).
 /// </summary>
 internal sealed class EventCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "event")
+    : CliCommand(parseResult, globals)
 {
     /// <summary>The event types virt-snap can watch.</summary>
     public static readonly string[] EventTypes = ["lifecycle"];

@@ -18,15 +18,7 @@ internal static class EventCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("event", "Domain Events");
-        Operands.AddTo(command);
         EventName.CompletionSources.Add(EventCommand.EventTypes);
-        foreach (var option in new Option[] { EventName, All, Loop, Timeout, List, Timestamp })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction((parseResult, ct) => new EventCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("event", "Domain Events", Operands, p => new EventCommand(p, globals), EventName, All, Loop, Timeout, List, Timestamp);
     }
 }

@@ -7,12 +7,11 @@ namespace Snapshot.Cli.Commands.SnapshotCreate;
 
 /// <summary>snapshot-create: a snapshot from an XML file (or an empty <c>&lt;domainsnapshot/&gt;</c>).</summary>
 internal sealed class SnapshotCreateCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-create")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var (domain, values, _) = Resolve(P.Operands);
         var file = values["xmlfile"];
         var modifiers = P.Modifiers.Read(ParseResult) with
         {

@@ -6,7 +6,7 @@ namespace Snapshot.Cli.Commands.SnapshotCreate;
 /// <summary>snapshot-create's symbols and wiring.</summary>
 internal static class SnapshotCreateCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand Domain = Operand.Domain();
     public static readonly Operand XmlFile = new("xmlfile", "domain snapshot XML");
     public static readonly Option<bool> Redefine = new("--redefine") { Description = "redefine metadata for existing snapshot" };
     public static readonly Option<bool> Current = new("--current") { Description = "with redefine, set current snapshot" };
@@ -15,12 +15,7 @@ internal static class SnapshotCreateCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-create", "Create a snapshot from XML");
-        Operands.AddTo(command);
-        command.Options.Add(Redefine);
-        command.Options.Add(Current);
-        Modifiers.AddTo(command);
-        command.SetAction((parseResult, ct) => new SnapshotCreateCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-create", "Create a snapshot from XML", Operands, p => new SnapshotCreateCommand(p, globals),
+            [Redefine, Current, .. Modifiers.All]);
     }
 }

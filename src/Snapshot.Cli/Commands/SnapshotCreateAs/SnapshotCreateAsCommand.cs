@@ -8,12 +8,11 @@ namespace Snapshot.Cli.Commands.SnapshotCreateAs;
 
 /// <summary>snapshot-create-as: a snapshot from typed arguments (or its XML with --print-xml).</summary>
 internal sealed class SnapshotCreateAsCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-create-as")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, diskSpecs) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var (domain, values, diskSpecs) = Resolve(P.Operands);
         var modifiers = P.Modifiers.Read(ParseResult) with { Instant = ParseResult.GetValue(P.Instant) };
         var memSpec = GetText(P.MemSpec);
 

@@ -6,7 +6,7 @@ namespace Snapshot.Cli.Commands.SnapshotCreateAs;
 /// <summary>snapshot-create-as's symbols and wiring.</summary>
 internal static class SnapshotCreateAsCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand Domain = Operand.Domain();
     public static readonly Operand Name = new("name", "name of snapshot");
     public static readonly Operand Description = new("description", "description of snapshot");
     public static readonly Option<bool> PrintXml = new("--print-xml") { Description = "print XML document rather than create" };
@@ -39,13 +39,7 @@ internal static class SnapshotCreateAsCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-create-as", "Create a snapshot from a set of args");
-        Operands.AddTo(command);
-        command.Options.Add(PrintXml);
-        Modifiers.AddTo(command);
-        command.Options.Add(MemSpec);
-        command.Options.Add(Instant);
-        command.SetAction((parseResult, ct) => new SnapshotCreateAsCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-create-as", "Create a snapshot from a set of args", Operands, p => new SnapshotCreateAsCommand(p, globals),
+            [PrintXml, .. Modifiers.All, MemSpec, Instant]);
     }
 }

@@ -7,12 +7,11 @@ namespace Snapshot.Cli.Commands.SnapshotCurrent;
 
 /// <summary>snapshot-current: show the current snapshot (XML or name), or make one current.</summary>
 internal sealed class SnapshotCurrentCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-current")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var (domain, values, _) = Resolve(P.Operands);
         var setName = values["snapshotname"];
         var nameOnly = ParseResult.GetValue(P.Name);
         var secure = ParseResult.GetValue(P.SecurityInfo);

@@ -8,11 +8,11 @@ namespace Snapshot.Cli.Commands.SnapshotDelete;
 
 /// <summary>snapshot-delete.</summary>
 internal sealed class SnapshotDeleteCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-delete")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
+        var target = ResolveTarget(P.Operands, P.Current);
         var domain = target.Domain;
         var children = ParseResult.GetValue(P.Children);
         var childrenOnly = ParseResult.GetValue(P.ChildrenOnly);

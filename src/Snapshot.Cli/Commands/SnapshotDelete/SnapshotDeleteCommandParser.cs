@@ -6,8 +6,8 @@ namespace Snapshot.Cli.Commands.SnapshotDelete;
 /// <summary>snapshot-delete's symbols and wiring.</summary>
 internal static class SnapshotDeleteCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
-    public static readonly Operand SnapshotName = new("snapshotname", "snapshot name");
+    public static readonly Operand Domain = Operand.Domain();
+    public static readonly Operand SnapshotName = Operand.SnapshotName();
     public static readonly Option<bool> Current = new("--current") { Description = "delete current snapshot" };
     public static readonly Option<bool> Children = new("--children") { Description = "delete snapshot and all children" };
     public static readonly Option<bool> ChildrenOnly = new("--children-only") { Description = "delete children but not snapshot" };
@@ -16,13 +16,7 @@ internal static class SnapshotDeleteCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-delete", "Delete a domain snapshot");
-        Operands.AddTo(command);
-        command.Options.Add(Current);
-        command.Options.Add(Children);
-        command.Options.Add(ChildrenOnly);
-        command.Options.Add(Metadata);
-        command.SetAction((parseResult, ct) => new SnapshotDeleteCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-delete", "Delete a domain snapshot", Operands, p => new SnapshotDeleteCommand(p, globals),
+            Current, Children, ChildrenOnly, Metadata);
     }
 }

@@ -7,12 +7,11 @@ namespace Snapshot.Cli.Commands.SnapshotDumpXml;
 
 /// <summary>snapshot-dumpxml: libvirt's XML as it is, or the nodes an <c>--xpath</c> selects.</summary>
 internal sealed class SnapshotDumpXmlCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-dumpxml")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var (domain, values, _) = Resolve(P.Operands);
         var name = Require(values["snapshotname"], "snapshotname");
         var xpathText = GetText(P.XPath);
         var xpath = xpathText is null ? null : VirshXPath.Compile(xpathText);

@@ -21,34 +21,15 @@ internal static class SnapshotGroupCommandParser
 
     public static IEnumerable<Command> GetCommands(GlobalOptions globals)
     {
-        var create = new Command("snapshot-group-create", "Snapshot several domains at one instant (virt-snap)");
-        CreateOperands.AddTo(create);
-        create.Options.Add(Instant);
-        create.Options.Add(Dir);
-        create.Options.Add(Description);
-        create.SetAction((parseResult, ct) => new SnapshotGroupCreateCommand(parseResult, globals).ExecuteAsync(ct));
-        yield return create;
-
-        var list = new Command("snapshot-group-list", "List the group snapshots of the connection (virt-snap)");
-        list.Options.Add(Name);
-        list.SetAction((parseResult, ct) => new SnapshotGroupListCommand(parseResult, globals).ExecuteAsync(ct));
-        yield return list;
-
-        var info = new Command("snapshot-group-info", "Show a group snapshot: its members and their pauses (virt-snap)");
-        GroupOperand.AddTo(info);
-        info.SetAction((parseResult, ct) => new SnapshotGroupInfoCommand(parseResult, globals).ExecuteAsync(ct));
-        yield return info;
-
-        var revert = new Command("snapshot-group-revert", "Revert every member of a group snapshot, resumed together (virt-snap)");
-        GroupOperand.AddTo(revert);
-        revert.Options.Add(Running);
-        revert.Options.Add(Paused);
-        revert.SetAction((parseResult, ct) => new SnapshotGroupRevertCommand(parseResult, globals).ExecuteAsync(ct));
-        yield return revert;
-
-        var delete = new Command("snapshot-group-delete", "Delete a group snapshot: each member's snapshot and the group (virt-snap)");
-        GroupOperand.AddTo(delete);
-        delete.SetAction((parseResult, ct) => new SnapshotGroupDeleteCommand(parseResult, globals).ExecuteAsync(ct));
-        yield return delete;
+        yield return CommandDeclaration.Create("snapshot-group-create", "Snapshot several domains at one instant (virt-snap)", CreateOperands,
+            p => new SnapshotGroupCreateCommand(p, globals), Instant, Dir, Description);
+        yield return CommandDeclaration.Create("snapshot-group-list", "List the group snapshots of the connection (virt-snap)", null,
+            p => new SnapshotGroupListCommand(p, globals), Name);
+        yield return CommandDeclaration.Create("snapshot-group-info", "Show a group snapshot: its members and their pauses (virt-snap)", GroupOperand,
+            p => new SnapshotGroupInfoCommand(p, globals));
+        yield return CommandDeclaration.Create("snapshot-group-revert", "Revert every member of a group snapshot, resumed together (virt-snap)", GroupOperand,
+            p => new SnapshotGroupRevertCommand(p, globals), Running, Paused);
+        yield return CommandDeclaration.Create("snapshot-group-delete", "Delete a group snapshot: each member's snapshot and the group (virt-snap)", GroupOperand,
+            p => new SnapshotGroupDeleteCommand(p, globals));
     }
 }

@@ -8,7 +8,7 @@ namespace Snapshot.Cli.Commands.SnapshotGroup;
 
 /// <summary>snapshot-group-list.</summary>
 internal sealed class SnapshotGroupListCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-group-list")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
@@ -22,12 +22,11 @@ internal sealed class SnapshotGroupListCommand(ParseResult parseResult, GlobalOp
 
 /// <summary>snapshot-group-info GROUP.</summary>
 internal sealed class SnapshotGroupInfoCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-group-info")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.GroupOperand.Resolve(ParseResult);
-        var name = Require(values["group"], "group");
+        var name = Resolve(P.GroupOperand, "group").Required;
         using var engine = ctx.Connect(readOnly: true);
         var group = await engine.GetGroupAsync(name, ct);
         ctx.WriteJson(GroupJson.From(group), CliJsonContext.Default.GroupJson);
@@ -38,12 +37,11 @@ internal sealed class SnapshotGroupInfoCommand(ParseResult parseResult, GlobalOp
 
 /// <summary>snapshot-group-revert GROUP [--running | --paused].</summary>
 internal sealed class SnapshotGroupRevertCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-group-revert")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.GroupOperand.Resolve(ParseResult);
-        var name = Require(values["group"], "group");
+        var name = Resolve(P.GroupOperand, "group").Required;
         var running = ParseResult.GetValue(P.Running);
         var paused = ParseResult.GetValue(P.Paused);
         if (running && paused)
@@ -62,12 +60,11 @@ internal sealed class SnapshotGroupRevertCommand(ParseResult parseResult, Global
 
 /// <summary>snapshot-group-delete GROUP.</summary>
 internal sealed class SnapshotGroupDeleteCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-group-delete")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.GroupOperand.Resolve(ParseResult);
-        var name = Require(values["group"], "group");
+        var name = Resolve(P.GroupOperand, "group").Required;
         using var engine = ctx.Connect();
         await engine.DeleteGroupAsync(name, ct);
         ctx.WriteJson(new NameJson(name), CliJsonContext.Default.NameJson);

@@ -8,12 +8,11 @@ namespace Snapshot.Cli.Commands.SnapshotGroup;
 
 /// <summary>snapshot-group-create GROUP DOMAIN... --instant [--dir DIR] [--description TEXT].</summary>
 internal sealed class SnapshotGroupCreateCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-group-create")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, domains) = P.CreateOperands.Resolve(ParseResult);
-        var group = Require(values["group"], "group");
+        var (group, _, domains) = Resolve(P.CreateOperands, "group");
         if (domains.Count == 0)
         {
             throw new ParseUsageException("command 'snapshot-group-create' requires <domain> option");

@@ -10,11 +10,11 @@ namespace Snapshot.Cli.Commands.SnapshotInfo;
 
 /// <summary>snapshot-info: virsh's <c>%-15s %s</c> lines.</summary>
 internal sealed class SnapshotInfoCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-info")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
+        var target = ResolveTarget(P.Operands, P.Current);
         var domain = target.Domain;
 
         using var engine = ctx.Connect(readOnly: true);

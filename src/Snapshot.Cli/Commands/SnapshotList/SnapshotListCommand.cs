@@ -8,12 +8,11 @@ namespace Snapshot.Cli.Commands.SnapshotList;
 
 /// <summary>snapshot-list: the engine's list, shown as virsh's table, names or tree.</summary>
 internal sealed class SnapshotListCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-list")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var (domain, values, _) = Resolve(P.Operands);
         var from = values["from"];
         bool Has(Option<bool> o) => ParseResult.GetValue(o);
         var tree = Has(P.Tree);

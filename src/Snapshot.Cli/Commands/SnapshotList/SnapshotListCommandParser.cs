@@ -6,7 +6,7 @@ namespace Snapshot.Cli.Commands.SnapshotList;
 /// <summary>snapshot-list's symbols and wiring.</summary>
 internal static class SnapshotListCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand Domain = Operand.Domain();
     public static readonly Operand From = new("from", "limit list to children of given snapshot");
 
     public static readonly Option<bool> Parent = Flag("--parent", "add a column showing parent snapshot");
@@ -30,15 +30,8 @@ internal static class SnapshotListCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-list", "List snapshots for a domain");
-        Operands.AddTo(command);
-        foreach (var option in new[] { Parent, Roots, Leaves, NoLeaves, Metadata, NoMetadata, Inactive, Active, DiskOnly, Internal, External, Tree, Current, Descendants, Name, Topological })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction((parseResult, ct) => new SnapshotListCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-list", "List snapshots for a domain", Operands, p => new SnapshotListCommand(p, globals),
+            Parent, Roots, Leaves, NoLeaves, Metadata, NoMetadata, Inactive, Active, DiskOnly, Internal, External, Tree, Current, Descendants, Name, Topological);
     }
 
     internal static Option<bool> Flag(string name, string description) => new(name) { Description = description };

@@ -7,11 +7,11 @@ namespace Snapshot.Cli.Commands.SnapshotParent;
 
 /// <summary>snapshot-parent: the parent's name (exit 3 when there is none).</summary>
 internal sealed class SnapshotParentCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-parent")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var target = SnapshotTarget.From(ParseResult, P.Operands, P.Current, Require);
+        var target = ResolveTarget(P.Operands, P.Current);
         var domain = target.Domain;
 
         using var engine = ctx.Connect(readOnly: true);

@@ -9,12 +9,11 @@ namespace Snapshot.Cli.Commands.SnapshotPrune;
 
 /// <summary>snapshot-prune: retention through the engine's delete; one line per snapshot deleted (or that would be).</summary>
 internal sealed class SnapshotPruneCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-prune")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var domain = Resolve(P.Operands).Required;
         var keep = CliErrors.ThrowIfEmpty(ParseResult.GetValue(P.Keep), "keep");
         var olderThan = CliErrors.ThrowIfEmpty(ParseResult.GetValue(P.OlderThan), "older-than");
         CliErrors.ThrowIfBoth(keep is not null, "keep", olderThan is not null, "older-than");

@@ -6,7 +6,7 @@ namespace Snapshot.Cli.Commands.SnapshotPrune;
 /// <summary>snapshot-prune's symbols and wiring (virt-snap's own command: virsh has none).</summary>
 internal static class SnapshotPruneCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
+    public static readonly Operand Domain = Operand.Domain();
     public static readonly Option<string?> Keep = new("--keep") { Description = "keep the newest N snapshots, delete the others", HelpName = "number" };
     public static readonly Option<string?> OlderThan = new("--older-than")
     {
@@ -19,13 +19,7 @@ internal static class SnapshotPruneCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-prune", "Delete a domain's oldest snapshots: all but the newest N, or those older than a duration");
-        Operands.AddTo(command);
-        command.Options.Add(Keep);
-        command.Options.Add(OlderThan);
-        command.Options.Add(IncludeCurrent);
-        command.Options.Add(DryRun);
-        command.SetAction((parseResult, ct) => new SnapshotPruneCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-prune", "Delete a domain's oldest snapshots: all but the newest N, or those older than a duration", Operands,
+            p => new SnapshotPruneCommand(p, globals), Keep, OlderThan, IncludeCurrent, DryRun);
     }
 }

@@ -9,12 +9,11 @@ namespace Snapshot.Cli.Commands.SnapshotRecover;
 
 /// <summary>snapshot-recover: recovers the domain's interrupted operation, and says whether it rolled it back or forward.</summary>
 internal sealed class SnapshotRecoverCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-recover")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
+        var domain = Resolve(P.Operands).Required;
 
         using var engine = ctx.Connect();
         var result = await engine.DomainFromOperand(domain).RecoverAsync(ct);

@@ -8,15 +8,11 @@ namespace Snapshot.Cli.Commands.SnapshotRevert;
 
 /// <summary>snapshot-revert.</summary>
 internal sealed class SnapshotRevertCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "snapshot-revert")
+    : CliCommand(parseResult, globals)
 {
     protected override async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
-        var (values, _) = P.Operands.Resolve(ParseResult);
-        var domain = Require(values["domain"], "domain");
-        var current = ParseResult.GetValue(P.Current);
-        var name = values["snapshotname"];
-        SnapshotLookup.Check(name, current, "snapshotname", exclusive: true);
+        var (domain, name, _) = ResolveTarget(P.Operands, P.Current);
         var running = ParseResult.GetValue(P.Running);
         var paused = ParseResult.GetValue(P.Paused);
         if (running && paused)

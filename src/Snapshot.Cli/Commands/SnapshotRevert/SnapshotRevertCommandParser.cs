@@ -6,8 +6,8 @@ namespace Snapshot.Cli.Commands.SnapshotRevert;
 /// <summary>snapshot-revert's symbols and wiring.</summary>
 internal static class SnapshotRevertCommandParser
 {
-    public static readonly Operand Domain = new("domain", "domain name, id or uuid");
-    public static readonly Operand SnapshotName = new("snapshotname", "snapshot name");
+    public static readonly Operand Domain = Operand.Domain();
+    public static readonly Operand SnapshotName = Operand.SnapshotName();
     public static readonly Option<bool> Current = new("--current") { Description = "revert to current snapshot" };
     public static readonly Option<bool> Running = new("--running") { Description = "after reverting, change state to running" };
     public static readonly Option<bool> Paused = new("--paused") { Description = "after reverting, change state to paused" };
@@ -39,18 +39,7 @@ internal static class SnapshotRevertCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("snapshot-revert", "Revert a domain to a snapshot");
-        Operands.AddTo(command);
-        command.Options.Add(Current);
-        command.Options.Add(Running);
-        command.Options.Add(Paused);
-        command.Options.Add(Force);
-        command.Options.Add(ResetNvram);
-        command.Options.Add(DiscardDescendants);
-        command.Options.Add(KeepCurrent);
-        command.Options.Add(BranchTip);
-        command.Options.Add(DiscardCurrent);
-        command.SetAction((parseResult, ct) => new SnapshotRevertCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("snapshot-revert", "Revert a domain to a snapshot", Operands, p => new SnapshotRevertCommand(p, globals),
+            Current, Running, Paused, Force, ResetNvram, DiscardDescendants, KeepCurrent, BranchTip, DiscardCurrent);
     }
 }

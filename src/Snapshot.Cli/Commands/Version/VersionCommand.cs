@@ -8,7 +8,7 @@ namespace Snapshot.Cli.Commands.Version;
 
 /// <summary>version: virsh's four lines (five with --daemon).</summary>
 internal sealed class VersionCommand(ParseResult parseResult, GlobalOptions globals)
-    : CliCommand(parseResult, globals, "version")
+    : CliCommand(parseResult, globals)
 {
     protected override Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {

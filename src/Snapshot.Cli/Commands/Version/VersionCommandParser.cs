@@ -10,9 +10,6 @@ internal static class VersionCommandParser
 
     public static Command GetCommand(GlobalOptions globals)
     {
-        var command = new Command("version", "show version");
-        command.Options.Add(Daemon);
-        command.SetAction((parseResult, ct) => new VersionCommand(parseResult, globals).ExecuteAsync(ct));
-        return command;
+        return CommandDeclaration.Create("version", "show version", null, p => new VersionCommand(p, globals), Daemon);
     }
 }
