@@ -57,7 +57,13 @@ internal sealed class CommandContext : IDisposable
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         }
 
+        var loggingReady = StartupClock.Now();
         var engine = SnapshotEngine.Connect(Uri, _loggerFactory, readOnly);
+        if (_loggerFactory is not null)
+        {
+            StartupClock.LogConnected(_loggerFactory.CreateLogger("virt-snap"), loggingReady);
+        }
+
         // A changing command first recovers what a killed run left on its domain: said in one line, before its own output.
         engine.Recovered += (_, result) =>
             Err.Write($"virt-snap: recovered first: {SnapshotRecoverCommand.Describe(result.Interrupted?.Domain ?? "", result)}\n");

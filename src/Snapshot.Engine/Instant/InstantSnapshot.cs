@@ -68,6 +68,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
 
     private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
 
+    // Where the time from the request to the point goes (a group's members share one call: not theirs).
+    private CallTimeline? Timeline => InGroup ? null : context.Timeline;
+
     public async Task<SnapshotInfo> RunAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         // Refusals before anything changes: these throw straight out.
@@ -92,6 +95,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu, context.Files, context.QemuOpensMemoryFile), ct).ConfigureAwait(false);
         var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
         Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays, _plan.Transport);
+        Timeline?.Mark("preflight done");
     }
 
     /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
@@ -103,6 +107,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _run.Journal?.DeferDurability();
         await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
         await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
+        Timeline?.Mark("migration settings made");
         _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
             plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
         await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
@@ -119,7 +124,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
         }
         // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
+        Timeline?.Mark("memory file ready");
         await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
+        Timeline?.Mark("overlays made");
     }
 
     /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
