@@ -22,12 +22,11 @@ internal static partial class StartupClock
     /// <summary>The milliseconds since Main (0 when Main did not note it: a test's in-process run).</summary>
     private static double SinceMain => _main == 0 ? 0 : Stopwatch.GetElapsedTime(_main).TotalMilliseconds;
 
-    /// <summary>Logs "main at T UTC; logging ready +a ms; connected +b ms" once the connection is open.</summary>
-    public static void LogConnected(ILogger logger, double loggingReadyMs)
+    /// <summary>Logs "main at T UTC; logging ready +a ms; connected +b ms" (both from Main).</summary>
+    public static void LogConnected(ILogger logger, double loggingReadyMs, double connectedMs)
     {
-        var connected = SinceMain;
         if (_main != 0)
-            Connected(logger, _mainAt.UtcDateTime, loggingReadyMs, connected);
+            Connected(logger, _mainAt.UtcDateTime, loggingReadyMs, connectedMs);
     }
 
     public static double Now() => SinceMain;
