@@ -8,6 +8,7 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        StartupClock.MainReached();
         // stderr too: a closed one (`2>&-`) or a terminal that hung up never ends the process mid-way.
         var error = new GuardedWriter(Console.Error);
         if (Utf8Input.CheckArguments(args) is { } notUtf8)

@@ -192,12 +192,15 @@ public sealed class SnapshotDomain : ISnapshotDomain
         _engine.ThrowIfDisposed();
         return EngineBoundary.RunAsync(async () =>
         {
+            var timeline = _engine.Context.Timeline = new CallTimeline();
             check?.Invoke();
             DomainLock held;
             OperationJournal journal;
             using (var dom = _engine.Context.Resolve(_domain))
             {
+                timeline.Mark("domain resolved");
                 held = await DomainLock.AcquireAsync(_engine.Context.Connection, dom, operation, cancellationToken).ConfigureAwait(false);
+                timeline.Mark("locked");
                 try
                 {
                     // An operation a dead process left half done is recovered first, under the same lock.
@@ -210,7 +213,9 @@ public sealed class SnapshotDomain : ISnapshotDomain
                     held.Dispose();
                     throw;
                 }
+                timeline.Mark("recovery checked");
                 journal = OperationJournal.For(_engine.Context.Journals, _engine.Context.Connection, dom, operation);
+                timeline.Mark("journal opened");
             }
             using (held)
             {

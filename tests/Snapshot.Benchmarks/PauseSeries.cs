@@ -73,7 +73,35 @@ internal sealed class PauseSeries(BenchOptions options, Report report)
         // guest directories are the same path on this host, a bind mount, also for a remote engine's image.)
         File.Delete(memoryFile);
         return new Result((resumed - suspended).TotalMilliseconds, (suspended - requested).TotalMilliseconds,
-            Lines(run.Error, "pause:", "collapse"), Lines(run.Error, "before the pause", "point taken"), load);
+            Lines(run.Error, "pause:", "collapse"), Startup(run.Error, requested, suspended), load);
+    }
+
+    /// <summary>
+    /// Where the request-to-point time goes: the spawn and the runtime's start (to Main, by the CLI's stamp), the CLI's
+    /// logging and connection, the engine's stages (its "to the point" line, from the call's stamp), and the witness's
+    /// SUSPENDED event after the engine's own suspend returned.
+    /// </summary>
+    private static string Startup(string log, DateTimeOffset requested, DateTimeOffset suspended)
+    {
+        string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+        DateTimeOffset? Stamp(string marker)
+        {
+            var line = log.Split('\n').FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+            if (line is null)
+                return null;
+            var text = line[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Split(' ')[0];
+            return TimeOnly.TryParseExact(text, "HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+                ? new DateTimeOffset(DateOnly.FromDateTime(requested.UtcDateTime), t, TimeSpan.Zero)
+                : null;
+        }
+        var parts = new List<string>();
+        if (Stamp("main at ") is { } main)
+            parts.Add($"spawn and runtime start to Main {Ms(main - requested)} ms");
+        if (Stamp("call at ") is { } call)
+            parts.Add($"engine called {Ms(call - requested)} ms after the request");
+        parts.Add(Lines(log, "virt-snap startup:", "to the point:"));
+        parts.Add($"(libvirt's SUSPENDED event {Ms(suspended - requested)} ms after the request)");
+        return string.Join("; ", parts);
     }
 
     /// <summary>The engine's -v lines that hold one of the markers, from the first marker on, joined.</summary>

@@ -57,11 +57,25 @@ internal sealed class CommandContext : IDisposable
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         }
 
+        _loggingReadyMs = StartupClock.Now();
         var engine = SnapshotEngine.Connect(Uri, _loggerFactory, readOnly);
+        _connectedMs = StartupClock.Now();
         // A changing command first recovers what a killed run left on its domain: said in one line, before its own output.
         engine.Recovered += (_, result) =>
             Err.Write($"virt-snap: recovered first: {SnapshotRecoverCommand.Describe(result.Interrupted?.Domain ?? "", result)}\n");
         return engine;
+    }
+
+    private double _loggingReadyMs;
+    private double _connectedMs;
+
+    /// <summary>With -v, where this process's time went before the engine was called (a create's request-to-point figure starts at the process start).</summary>
+    public void LogStartup()
+    {
+        if (_loggerFactory is not null)
+        {
+            StartupClock.LogConnected(_loggerFactory.CreateLogger("virt-snap"), _loggingReadyMs, _connectedMs);
+        }
     }
 
     /// <summary>

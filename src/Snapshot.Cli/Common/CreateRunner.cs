@@ -12,6 +12,7 @@ internal static class CreateRunner
 {
     public static async Task<SnapshotInfo> RunAsync(CommandContext ctx, Func<IProgress<SnapshotProgress>?, Action<SnapshotPoint>, Task<SnapshotInfo>> create)
     {
+        ctx.LogStartup();
         var bar = ctx.OutputIsTerminal && !ctx.Json && !ctx.Quiet ? new ProgressBar(ctx.Out) : null;
         void OnPointTaken(SnapshotPoint e)
         {

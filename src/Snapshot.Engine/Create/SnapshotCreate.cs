@@ -45,7 +45,8 @@ internal sealed class SnapshotCreate(EngineContext context)
     private async Task<SnapshotInfo> InstantAsync(DomainRef domain, SnapshotCreateOptions options,
         IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
-        var requestedAt = DateTimeOffset.UtcNow;
+        // The request is the moment the call reached the engine, before its lock and recovery: those count too.
+        var requestedAt = context.Timeline?.StartedAt ?? DateTimeOffset.UtcNow;
         cancellationToken.ThrowIfCancellationRequested();
         using var dom = context.Resolve(domain);
         CreateRules.CheckState(options.Modifiers, dom.IsActive);

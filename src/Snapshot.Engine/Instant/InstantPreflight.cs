@@ -10,7 +10,8 @@ namespace Snapshot.Engine;
 /// <param name="External">Whether the snapshot puts it on an overlay.</param>
 /// <param name="Driver">The overlay's format.</param>
 /// <param name="Overlay">The overlay file that becomes the active layer.</param>
-internal sealed record InstantDisk(string Target, string? Source, bool External, string Driver, string? Overlay);
+/// <param name="SourceFormat">The format of <paramref name="Source"/> (the overlay's backing format).</param>
+internal sealed record InstantDisk(string Target, string? Source, bool External, string Driver, string? Overlay, string SourceFormat = "raw");
 
 /// <summary>What an instant snapshot will do, settled before the guest is touched.</summary>
 /// <param name="Name">The snapshot's name.</param>
@@ -170,7 +171,8 @@ internal static class InstantPreflight
                 throw SnapshotException.Naming(SnapshotErrorKind.BadInput, $"{OptionName.Modifier("ReuseExternal")}: the overlay {overlay} of disk '{target}' does not exist");
             if (!files.DirectoryExists(Path.GetDirectoryName(overlay)!))
                 throw new SnapshotException(SnapshotErrorKind.BadInput, $"the directory of overlay {overlay} (disk '{target}') does not exist");
-            plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay));
+            plan.Add(new InstantDisk(target, source, External: true, spec?.Driver ?? "qcow2", overlay,
+                (string?)disk.Element("driver")?.Attribute("type") ?? "raw"));
         }
         var unknown = requested.Where(r => !matched.Contains(r)).Select(r => r.Name).ToList();
         if (unknown.Count > 0)

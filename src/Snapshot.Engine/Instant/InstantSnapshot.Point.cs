@@ -31,6 +31,7 @@ internal sealed partial class InstantSnapshot
         // No fsync inside the pause: the journal's writes wait until the guest runs again (CompletePointAsync
         // releases them). Recovery reads what happened meanwhile (paused, disks switched, migration) from the domain and QEMU.
         _run.Journal?.Hold();
+        Timeline?.Mark("watching events");
         _clock.Restart();
         _beforeSuspend = DateTimeOffset.UtcNow;
         await _run.Run("pause", () =>
@@ -41,6 +42,7 @@ internal sealed partial class InstantSnapshot
         }, ct).ConfigureAwait(false);
         _suspendedAt = DateTimeOffset.UtcNow;
         _suspended = _clock.Elapsed;
+        Timeline?.Mark("suspended");
     }
 
     /// <summary>Steps 11-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
@@ -105,6 +107,8 @@ internal sealed partial class InstantSnapshot
                 $"pause: suspend {_suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - _suspended).TotalMilliseconds:0.0} ms, " +
                 $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock){_resumeDetail}");
             Log.InstantStep(context.Logger, _domain, plan.Name, timing);
+            if (Timeline is { } timeline)
+                Log.InstantTimeline(context.Logger, _domain, plan.Name, timeline);
             _point = new SnapshotPoint(_domain, plan.Name, requestedAt, takenAt, pause);
             Log.InstantPointTaken(context.Logger, _domain, Name, (takenAt - requestedAt).TotalMilliseconds, pause.TotalMilliseconds, _pauseSource);
             pointTaken(_point);

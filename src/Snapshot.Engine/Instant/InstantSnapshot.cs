@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Snapshot.Interop;
 
 namespace Snapshot.Engine;
@@ -69,6 +68,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
 
     private string Name => _plan?.Name ?? options.Name ?? "(unnamed)";
 
+    // Where the time from the request to the point goes (a group's members share one call: not theirs).
+    private CallTimeline? Timeline => InGroup ? null : context.Timeline;
+
     public async Task<SnapshotInfo> RunAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         // Refusals before anything changes: these throw straight out.
@@ -93,6 +95,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         _plan = await _run.Run("preflight", () => InstantPreflight.Check(dom, options, _qemu, context.Files, context.QemuOpensMemoryFile), ct).ConfigureAwait(false);
         var overlays = string.Join(", ", _plan.ExternalDisks.Select(d => $"{d.Target}={d.Overlay}"));
         Log.InstantPlanned(context.Logger, _domain, _plan.Name, _plan.MemoryFile, overlays, _plan.Transport);
+        Timeline?.Mark("preflight done");
     }
 
     /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
@@ -102,27 +105,42 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         ct.ThrowIfCancellationRequested();
         // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
         _run.Journal?.DeferDurability();
-        await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
-        await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-        _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
-            plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
-        await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
-        // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
-        // between here and the pause but the disks, which the snapshot itself moves to the overlays.
-        _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
-        _memory.BuildHeader(_instantXml);
-        if (plan.Transport == MemoryTransport.Pipe)
+        // The overlays' process starts (qemu-img, chown) are the longest part of the way to the point: they run
+        // beside steps 2-8, which wait on QEMU; step 9 waits for them and records them.
+        var overlays = StartOverlays(ct);
+        try
         {
-            await _run.Run("write-header", _memory.WriteHeader, ct).ConfigureAwait(false);
-            // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
-            // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
-            await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
-            await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+            await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
+            await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
+            Timeline?.Mark("migration settings made");
+            _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
+                plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
+            await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
+            // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
+            // between here and the pause but the disks, which the snapshot itself moves to the overlays.
+            _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
+            _memory.BuildHeader(_instantXml);
+            if (plan.Transport == MemoryTransport.Pipe)
+            {
+                await _run.Run("write-header", _memory.WriteHeader, ct).ConfigureAwait(false);
+                // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
+                // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
+                await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
+                await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
+            }
+            // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
+            Timeline?.Mark("memory file ready");
+            await _run.RunAsync("create-overlays", () => RecordOverlaysAsync(overlays), ct).ConfigureAwait(false);
+            Timeline?.Mark("overlays made");
+            // Built here, not in the pause: the first snapshot of a process would otherwise compile the XML writer there.
+            _diskOnlyXml = InstantXml.DiskOnly(plan);
         }
-        // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
-        await _run.RunAsync("create-overlays", () => CreateOverlaysAsync(ct), ct).ConfigureAwait(false);
-        // Built here, not in the pause: the first snapshot of a process would otherwise compile the XML writer there.
-        _diskOnlyXml = InstantXml.DiskOnly(plan);
+        catch
+        {
+            // The rollback deletes what was made; it waits for the overlays first, never deleting one while it is made.
+            await RecordOverlaysAsync(overlays, rethrow: false).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
@@ -223,35 +241,6 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
                 Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
             return Task.CompletedTask;
         }, JournalFact.Of(JournalFacts.QemuFd, "name", _fdName));
-    }
-
-    /// <summary>
-    /// Creates the qcow2 overlays before the pause (libvirt would create them inside it), so the disk-only
-    /// snapshot only switches to them (REUSE_EXT). Not when the caller brings its own (--reuse-external) or
-    /// asks for another overlay format.
-    /// </summary>
-    private async Task CreateOverlaysAsync(CancellationToken ct)
-    {
-        var plan = _plan!;
-        if (options.Modifiers.ReuseExternal || plan.ExternalDisks.Any(d => d.Driver != "qcow2"))
-            return;
-        var formats = InstantXml.DiskFormats(_instantXml);
-        var clock = Stopwatch.StartNew();
-        var count = 0;
-        foreach (var disk in plan.ExternalDisks)
-        {
-            var overlay = disk.Overlay!;
-            await context.Files.CreateOverlayAsync(overlay, disk.Source!, formats.GetValueOrDefault(disk.Target, "raw"), ct).ConfigureAwait(false);
-            count++;
-            _run.Ledger.Record("create-overlays", $"created the overlay {overlay}", report =>
-            {
-                // Once the disks run on it, switch-disks reports it left.
-                if (!_disksSwitched)
-                    report.DeleteCreatedFile(overlay, $"the overlay {overlay} made for the snapshot", files: context.Files);
-                return Task.CompletedTask;
-            }, JournalFacts.Created(overlay, JournalFacts.OverlayRole, disk.Source));
-        }
-        Log.InstantOverlaysPreCreated(context.Logger, _domain, plan.Name, count, clock.Elapsed.TotalMilliseconds);
     }
 
     private LibvirtDomainSnapshot Register(string registration)

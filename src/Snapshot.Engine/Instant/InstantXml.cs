@@ -33,10 +33,4 @@ internal static class InstantXml
             ? new DiskSpec(d.Target, SnapshotMode.External, d.Driver, DiskSourceType.File, d.Overlay)
             : DiskSpec.Excluded(d.Target)).ToList(),
     });
-
-    /// <summary>Each disk target's image format in a domain definition.</summary>
-    public static Dictionary<string, string> DiskFormats(string domainXml) =>
-        XElement.Parse(domainXml).Element("devices")?.Elements("disk")
-            .ToDictionary(d => (string?)d.Element("target")?.Attribute("dev") ?? "", d => (string?)d.Element("driver")?.Attribute("type") ?? "raw",
-                StringComparer.Ordinal) ?? [];
 }

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: {Step}")]
     public static partial void InstantStep(ILogger logger, string domain, string name, string step);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: to the point: {Timeline}")]
+    public static partial void InstantTimeline(ILogger logger, string domain, string name, CallTimeline timeline);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instant snapshot {Name} of {Domain} failed while {Step}: {Message}")]
     public static partial void InstantFailed(ILogger logger, string domain, string name, string step, string message);
 

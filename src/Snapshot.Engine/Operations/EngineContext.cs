@@ -65,6 +65,15 @@ internal sealed class EngineContext
         set => _journal.Value = value;
     }
 
+    private readonly AsyncLocal<CallTimeline?> _timeline = new();
+
+    /// <summary>The timeline of the changing call running on this flow (from the moment it reached the engine); null in reads.</summary>
+    public CallTimeline? Timeline
+    {
+        get => _timeline.Value;
+        set => _timeline.Value = value;
+    }
+
     /// <summary>A run of <paramref name="sequence"/>, journaled to <paramref name="journal"/> (null: the changing call's <see cref="Journal"/>).</summary>
     public OperationRun StartRun(StepSequence sequence, string domain, OperationJournal? journal = null) => new(sequence, Steps, Logger, domain, journal ?? Journal);
 
