@@ -15,9 +15,21 @@ namespace Snapshot.Engine;
 /// </summary>
 internal sealed class DomainLock : IDisposable
 {
-    private readonly SafeFileHandle _file;
+    // A child this process forks holds a copy of every open lock file until it execs (O_CLOEXEC acts only then), so
+    // an operation of this process that ended a moment ago can still look held: waited out, this long at most.
+    private static readonly TimeSpan s_forkWindow = TimeSpan.FromSeconds(2);
+    private static readonly HashSet<string> s_heldHere = new(StringComparer.Ordinal);
 
-    private DomainLock(SafeFileHandle file) => _file = file;
+    private readonly SafeFileHandle _file;
+    private readonly string _path;
+
+    private DomainLock(SafeFileHandle file, string path)
+    {
+        _file = file;
+        _path = path;
+        lock (s_heldHere)
+            s_heldHere.Add(path);
+    }
 
     /// <summary>Root's state directory; another user's is under XDG_RUNTIME_DIR (or the temporary directory).</summary>
     public static string Directory { get; } = Path.Combine(StateRoot(), "locks");
@@ -29,13 +41,21 @@ internal sealed class DomainLock : IDisposable
         var path = Path.Combine(StateDirectory.EnsurePrivate(Directory), KeyOf(connection.Uri, domain.Uuid) + ".lock");
         SafeFileHandle? busy;
         SafeFileHandle? file;
-        try
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            file = FileLock.TryAcquire(path, out busy);
-        }
-        catch (IOException e)
-        {
-            throw new SnapshotException(SnapshotErrorKind.Failed, $"cannot take the operation lock of domain '{domain.Name}': {e.Message}", e);
+            try
+            {
+                file = FileLock.TryAcquire(path, out busy);
+            }
+            catch (IOException e)
+            {
+                throw new SnapshotException(SnapshotErrorKind.Failed, $"cannot take the operation lock of domain '{domain.Name}': {e.Message}", e);
+            }
+            if (file is not null || waited.Elapsed > s_forkWindow || !await LeftByThisProcessAsync(path, busy!, cancellationToken).ConfigureAwait(false))
+                break;
+            busy!.Dispose();
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
         if (file is null)
         {
@@ -47,7 +67,19 @@ internal sealed class DomainLock : IDisposable
         var record = Encoding.UTF8.GetBytes($"{operation} {Environment.ProcessId} {since}\n");
         NativeFile.Truncate(file, 0);
         RandomAccess.Write(file, record, 0);
-        return new DomainLock(file);
+        return new DomainLock(file, path);
+    }
+
+    // The record names this process and no operation of this process holds the lock: a fork's copy holds it.
+    private static async Task<bool> LeftByThisProcessAsync(string path, SafeFileHandle busy, CancellationToken cancellationToken)
+    {
+        lock (s_heldHere)
+        {
+            if (s_heldHere.Contains(path))
+                return false;
+        }
+        var holder = await HolderAsync(busy, cancellationToken).ConfigureAwait(false);
+        return holder.Contains($"(pid {Environment.ProcessId},", StringComparison.Ordinal);
     }
 
     /// <summary>The lock file's name without its directory: the domain's UUID, after the host or process it lives in.</summary>
@@ -90,5 +122,10 @@ internal sealed class DomainLock : IDisposable
         return string.IsNullOrEmpty(runtime) ? Path.Combine(Path.GetTempPath(), "virt-snap-" + Environment.UserName) : Path.Combine(runtime, "virt-snap");
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        lock (s_heldHere)
+            s_heldHere.Remove(_path);
+        _file.Dispose();
+    }
 }

@@ -79,6 +79,25 @@ public sealed class DomainLockTests
         await held;
     }
 
+    // A process this one forks (a test's qemu-img, a CLI, virsh) holds a copy of every open lock file until it
+    // execs, O_CLOEXEC or not: an operation of this process that just ended can still look held for that moment.
+    // The next operation on the domain waits it out instead of calling it busy; another process's holder is not waited for.
+    [Fact]
+    public async Task A_lock_this_process_released_but_a_fork_still_holds_is_waited_for_not_refused()
+    {
+        using var node = new FaultNode(new FaultHook());
+        node.SeedExternal("a", "running");
+        var path = Path.Combine(DomainLock.Directory, DomainLock.KeyOf(node.Connection.Uri, node.Dom.Uuid) + ".lock");
+        Directory.CreateDirectory(DomainLock.Directory);
+        var copy = Snapshot.Interop.FileLock.TryAcquire(path, out var busy)!;
+        busy.Should().BeNull();
+        RandomAccess.Write(copy, System.Text.Encoding.UTF8.GetBytes($"create {Environment.ProcessId} 2026-12-01 00:00:00 UTC\n"), 0);
+        _ = Task.Delay(300).ContinueWith(_ => copy.Dispose(), TaskScheduler.Default);
+
+        await node.Engine.Domain(FaultNode.Domain).DeleteAsync("a");
+        node.SnapshotNames().Should().BeEmpty("the lock was this process's own, released a moment later");
+    }
+
     [Theory]
     [InlineData("qemu:///system", "")]
     [InlineData("qemu+unix:///system?socket=/run/libvirt/libvirt-sock", "")]
