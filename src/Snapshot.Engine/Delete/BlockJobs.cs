@@ -14,23 +14,30 @@ internal static class BlockJobs
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PivotWait = TimeSpan.FromSeconds(30);
 
-    public static async Task RunAsync(LibvirtDomain dom, LayerMerge merge, CancellationToken cancellationToken)
+    /// <summary>Runs the merge as a block job to its end.</summary>
+    /// <param name="dom">The running or paused domain.</param>
+    /// <param name="merge">The merge.</param>
+    /// <param name="bytesPerSecond">QEMU's speed limit for the job; 0: none (a kill test slows it, <see cref="KillSwitch.MergeRate"/>).</param>
+    /// <param name="started">Called once QEMU runs the job.</param>
+    /// <param name="cancellationToken">Aborts the job.</param>
+    public static async Task RunAsync(LibvirtDomain dom, LayerMerge merge, ulong bytesPerSecond, Action started, CancellationToken cancellationToken)
     {
-        var started = false;
+        var running = false;
         try
         {
             if (merge.Direction == MergeDirection.Up)
-                dom.BlockRebase(merge.Disk, merge.Below?.File);
+                dom.BlockRebase(merge.Disk, merge.Below?.File, DomainBlockRebaseFlags.BandwidthBytes, bytesPerSecond);
             else if (merge.UpperIsActive)
-                dom.BlockCommit(merge.Disk, merge.Lower.File, null, DomainBlockCommitFlags.Active);
+                dom.BlockCommit(merge.Disk, merge.Lower.File, null, DomainBlockCommitFlags.Active | DomainBlockCommitFlags.BandwidthBytes, bytesPerSecond);
             else
-                dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File);
-            started = true;
+                dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File, DomainBlockCommitFlags.BandwidthBytes, bytesPerSecond);
+            running = true;
+            started();
             if (merge.Direction == MergeDirection.Down && merge.UpperIsActive)
                 await PivotWhenReadyAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
             await WaitGoneAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (started)
+        catch (Exception) when (running)
         {
             await AbortAsync(dom, merge.Disk).ConfigureAwait(false);
             throw;
