@@ -8,18 +8,26 @@ public sealed record BlockJobInfo(DomainBlockJobType Type, ulong Current, ulong 
 
 public sealed unsafe partial class LibvirtDomain
 {
-    /// <summary>Starts committing the layers from <paramref name="top"/> (null: the active layer) into <paramref name="base"/> (null: the bottom) of disk <paramref name="disk"/> (<c>virDomainBlockCommit</c>).</summary>
-    public void BlockCommit(string disk, string? @base, string? top, DomainBlockCommitFlags flags = 0)
+    /// <summary>
+    /// Starts committing the layers from <paramref name="top"/> (null: the active layer) into <paramref name="base"/> (null: the bottom) of disk
+    /// <paramref name="disk"/> (<c>virDomainBlockCommit</c>), at most <paramref name="bandwidth"/> MiB/s (bytes/s with
+    /// <see cref="DomainBlockCommitFlags.BandwidthBytes"/>; 0: unlimited).
+    /// </summary>
+    public void BlockCommit(string disk, string? @base, string? top, DomainBlockCommitFlags flags = 0, ulong bandwidth = 0)
     {
         ArgumentNullException.ThrowIfNull(disk);
-        LibvirtError.Check(Interop.Libvirt.virDomainBlockCommit(Handle, disk, @base, top, 0, (uint)flags), nameof(Interop.Libvirt.virDomainBlockCommit));
+        LibvirtError.Check(Interop.Libvirt.virDomainBlockCommit(Handle, disk, @base, top, (nuint)bandwidth, (uint)flags), nameof(Interop.Libvirt.virDomainBlockCommit));
     }
 
-    /// <summary>Starts pulling the layers above <paramref name="base"/> (null: every layer) into the active layer of disk <paramref name="disk"/> (<c>virDomainBlockRebase</c>).</summary>
-    public void BlockRebase(string disk, string? @base, DomainBlockRebaseFlags flags = 0)
+    /// <summary>
+    /// Starts pulling the layers above <paramref name="base"/> (null: every layer) into the active layer of disk <paramref name="disk"/>
+    /// (<c>virDomainBlockRebase</c>), at most <paramref name="bandwidth"/> MiB/s (bytes/s with
+    /// <see cref="DomainBlockRebaseFlags.BandwidthBytes"/>; 0: unlimited).
+    /// </summary>
+    public void BlockRebase(string disk, string? @base, DomainBlockRebaseFlags flags = 0, ulong bandwidth = 0)
     {
         ArgumentNullException.ThrowIfNull(disk);
-        LibvirtError.Check(Interop.Libvirt.virDomainBlockRebase(Handle, disk, @base, 0, (uint)flags), nameof(Interop.Libvirt.virDomainBlockRebase));
+        LibvirtError.Check(Interop.Libvirt.virDomainBlockRebase(Handle, disk, @base, (nuint)bandwidth, (uint)flags), nameof(Interop.Libvirt.virDomainBlockRebase));
     }
 
     /// <summary>The disk's block job, or null when it has none (<c>virDomainGetBlockJobInfo</c>).</summary>

@@ -191,7 +191,7 @@ public sealed class KillRecoveryTests
         return stream.ReadAtLeast(buffer, 16, throwOnEndOfStream: false) == 16 ? System.Text.Encoding.ASCII.GetString(buffer) : "";
     }
 
-    private static CommandOutput Run(string file, params string[] args)
+    internal static CommandOutput Run(string file, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)

@@ -14,25 +14,31 @@ internal static class BlockJobs
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PivotWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs the merge's job to its end; returns the bytes it copied (its last <c>end</c>; the plan's estimate if it ended before the first look).</summary>
-    public static async Task<long> RunAsync(LibvirtDomain dom, LayerMerge merge, CancellationToken cancellationToken)
+    /// <summary>Runs the merge as a block job to its end; returns the bytes it copied (its last <c>end</c>; the plan's estimate if it ended before the first look).</summary>
+    /// <param name="dom">The running or paused domain.</param>
+    /// <param name="merge">The merge.</param>
+    /// <param name="bytesPerSecond">QEMU's speed limit for the job; 0: none (a kill test slows it, <see cref="KillSwitch.MergeRate"/>).</param>
+    /// <param name="started">Called once QEMU runs the job.</param>
+    /// <param name="cancellationToken">Aborts the job.</param>
+    public static async Task<long> RunAsync(LibvirtDomain dom, LayerMerge merge, ulong bytesPerSecond, Action started, CancellationToken cancellationToken)
     {
-        var started = false;
+        var running = false;
         try
         {
             if (merge.Direction == MergeDirection.Up)
-                dom.BlockRebase(merge.Disk, merge.Below?.File);
+                dom.BlockRebase(merge.Disk, merge.Below?.File, DomainBlockRebaseFlags.BandwidthBytes, bytesPerSecond);
             else if (merge.UpperIsActive)
-                dom.BlockCommit(merge.Disk, merge.Lower.File, null, DomainBlockCommitFlags.Active);
+                dom.BlockCommit(merge.Disk, merge.Lower.File, null, DomainBlockCommitFlags.Active | DomainBlockCommitFlags.BandwidthBytes, bytesPerSecond);
             else
-                dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File);
-            started = true;
+                dom.BlockCommit(merge.Disk, merge.Lower.File, merge.Upper.File, DomainBlockCommitFlags.BandwidthBytes, bytesPerSecond);
+            running = true;
+            started();
             long? copied = null;
             if (merge.Direction == MergeDirection.Down && merge.UpperIsActive)
                 copied = await PivotWhenReadyAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false);
             return await WaitGoneAsync(dom, merge.Disk, cancellationToken).ConfigureAwait(false) ?? copied ?? merge.Bytes;
         }
-        catch (Exception) when (started)
+        catch (Exception) when (running)
         {
             await AbortAsync(dom, merge.Disk).ConfigureAwait(false);
             throw;

@@ -25,13 +25,45 @@ internal sealed class LayerMerger(EngineContext context)
         return bytes;
     }
 
+    /// <summary>
+    /// For recovery, before the merges run again: a merge a kill cut short after its data had moved (its block job
+    /// ended, or qemu-img finished and the chain was rewritten to the file holding the data) left the file that goes
+    /// off the disk's chain, while the file that keeps the data is in it. Its end is done: the remaining snapshots that
+    /// named the file that goes name the one that holds its data, and it is removed once nothing needs it.
+    /// </summary>
+    public async Task<int> CompleteMovedAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, IEnumerable<JournalFact> merges,
+        CancellationToken cancellationToken)
+    {
+        var completed = 0;
+        var chains = await ChainsAsync(dom, context.Files, cancellationToken).ConfigureAwait(false);
+        foreach (var merge in merges)
+        {
+            if (merge["disk"] is not { } disk || merge["removed"] is not { } removed || merge["kept"] is not { } kept
+                || !chains.TryGetValue(disk, out var chain) || !context.Files.Exists(removed))
+                continue;
+            var files = chain.Select(i => i.File).ToList();
+            if (files.Contains(removed) || !files.Contains(kept))
+                continue;
+            if (merge["direction"] == "down")
+                Redefine(dom, RemainingSnapshots(dom), removed, kept);
+            run.Ledger.Record("merge-layers", $"finished the merge of {removed} into {kept} for '{name}' (its data had moved)");
+            await RemoveIfUnneededAsync(run, dom, deleted, name, [removed], cancellationToken).ConfigureAwait(false);
+            completed++;
+        }
+        return completed;
+    }
+
     // A frozen image off every chain (the domain reverted away from it) goes when no remaining snapshot needs
     // it and it is a layer (it has a backing image): a base image may be the user's own, never removed here.
-    private async Task RemoveUnneededFrozenAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken)
+    private Task RemoveUnneededFrozenAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, CancellationToken cancellationToken) =>
+        RemoveIfUnneededAsync(run, dom, deleted, name, deleted.Frozen, cancellationToken);
+
+    private async Task RemoveIfUnneededAsync(OperationRun run, LibvirtDomain dom, SnapshotFiles deleted, string name, IEnumerable<string> candidates,
+        CancellationToken cancellationToken)
     {
         var snapshots = RemainingSnapshots(dom);
-        var removable = Removable(dom, snapshots, deleted, deleted.Frozen);
-        var frozen = deleted.Frozen.Where(f => removable.Contains(f) && context.Files.Exists(f)).ToList();
+        var removable = Removable(dom, snapshots, deleted, candidates);
+        var frozen = candidates.Where(f => removable.Contains(f) && context.Files.Exists(f)).ToList();
         if (frozen.Count == 0)
             return;
         var remaining = snapshots.Select(s => s.Files);
@@ -76,7 +108,8 @@ internal sealed class LayerMerger(EngineContext context)
             // For a process killed mid-merge: recovery aborts a block job this left (the chain is whole either way).
             run.Note(JournalFact.Of(JournalFacts.MergeStarted, "disk", merge.Disk, "removed", merge.Removed, "kept", merge.Kept,
                 "direction", merge.Direction == MergeDirection.Down ? "down" : "up", "block-job", online ? "yes" : null));
-            var copied = await MergeOneAsync(dom, merge, online, cancellationToken).ConfigureAwait(false);
+            var copied = await MergeOneAsync(run, dom, merge, online, cancellationToken).ConfigureAwait(false);
+            run.Inside("data-moved");
             if (merge.Direction == MergeDirection.Down)
                 Redefine(dom, remaining, merge.Upper.File, merge.Lower.File);
             context.Files.Delete(merge.Removed);
@@ -88,11 +121,12 @@ internal sealed class LayerMerger(EngineContext context)
     }
 
     // The bytes copied: the block job's own count, or the allocation of the layer qemu-img merged.
-    private async Task<long> MergeOneAsync(LibvirtDomain dom, LayerMerge merge, bool online, CancellationToken cancellationToken)
+    private async Task<long> MergeOneAsync(OperationRun run, LibvirtDomain dom, LayerMerge merge, bool online, CancellationToken cancellationToken)
     {
+        var rate = KillSwitch.MergeRate();
         if (online)
         {
-            var copied = await BlockJobs.RunAsync(dom, merge, cancellationToken).ConfigureAwait(false);
+            var copied = await BlockJobs.RunAsync(dom, merge, rate, () => run.Inside("block-job-started"), cancellationToken).ConfigureAwait(false);
             var chain = await context.Files.ChainAsync(DiskSource(dom, merge.Disk), cancellationToken).ConfigureAwait(false);
             if (chain.Any(i => i.File == merge.Removed))
                 throw new SnapshotException($"the block job of disk {merge.Disk} ended with {merge.Removed} still in its chain; nothing was removed");
@@ -103,10 +137,10 @@ internal sealed class LayerMerger(EngineContext context)
             throw new SnapshotException(SnapshotErrorKind.NotSupported, SnapshotDelete.RemoteOfflineMerge(dom.Name));
         if (merge.Direction == MergeDirection.Up)
         {
-            await ImageMerges.RebaseAsync(merge.Upper, merge.Below, cancellationToken).ConfigureAwait(false);
+            await ImageMerges.RebaseAsync(merge.Upper, merge.Below, () => run.Inside("qemu-img-started"), cancellationToken).ConfigureAwait(false);
             return merge.Bytes;
         }
-        await ImageMerges.CommitAsync(merge.Upper, cancellationToken).ConfigureAwait(false);
+        await ImageMerges.CommitAsync(merge.Upper, rate, () => run.Inside("qemu-img-started"), cancellationToken).ConfigureAwait(false);
         // The lower layer now holds exactly the upper one's contents: what was backed by the upper one may be
         // backed by it without a copy.
         if (merge.Above is { } above)

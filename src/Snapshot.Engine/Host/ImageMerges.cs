@@ -26,18 +26,23 @@ internal static class ImageMerges
             i.TryGetProperty("actual-size", out var s) ? s.GetInt64() : 0)).ToList();
     }
 
-    /// <summary>Commits <paramref name="top"/> into its backing image, leaving <paramref name="top"/> as it was (<c>-d</c>).</summary>
-    public static Task CommitAsync(ChainImage top, CancellationToken cancellationToken) =>
-        OverlayImages.RunAsync("qemu-img", ["commit", "-q", "-d", "-f", top.Format, top.File], cancellationToken);
+    /// <summary>
+    /// Commits <paramref name="top"/> into its backing image, leaving <paramref name="top"/> as it was (<c>-d</c>), at most
+    /// <paramref name="bytesPerSecond"/> (0: unlimited). <paramref name="started"/> is called once qemu-img runs.
+    /// </summary>
+    public static Task CommitAsync(ChainImage top, ulong bytesPerSecond, Action? started, CancellationToken cancellationToken) =>
+        OverlayImages.RunAsync("qemu-img", bytesPerSecond > 0
+            ? ["commit", "-q", "-d", "-r", bytesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", top.Format, top.File]
+            : ["commit", "-q", "-d", "-f", top.Format, top.File], cancellationToken, started);
 
     /// <summary>
     /// Puts <paramref name="image"/> on <paramref name="backing"/> (null: on nothing), keeping its contents: qemu-img
-    /// copies into it every cluster in which the old and the new backing differ.
+    /// copies into it every cluster in which the old and the new backing differ. <paramref name="started"/> is called once qemu-img runs.
     /// </summary>
-    public static Task RebaseAsync(ChainImage image, ChainImage? backing, CancellationToken cancellationToken) =>
+    public static Task RebaseAsync(ChainImage image, ChainImage? backing, Action? started, CancellationToken cancellationToken) =>
         OverlayImages.RunAsync("qemu-img", backing is null
             ? ["rebase", "-q", "-f", image.Format, "-b", "", image.File]
-            : ["rebase", "-q", "-f", image.Format, "-F", backing.Format, "-b", backing.File, image.File], cancellationToken);
+            : ["rebase", "-q", "-f", image.Format, "-F", backing.Format, "-b", backing.File, image.File], cancellationToken, started);
 
     /// <summary>
     /// Rewrites only the backing file name of <paramref name="image"/> (<c>-u</c>). Only for a new backing whose

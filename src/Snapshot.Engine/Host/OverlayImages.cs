@@ -105,8 +105,8 @@ internal static partial class OverlayImages
         return result;
     }
 
-    /// <summary>Runs a tool with separate arguments; returns its stdout, or throws with its stderr.</summary>
-    internal static async Task<string> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs a tool with separate arguments; returns its stdout, or throws with its stderr. <paramref name="started"/> is called once it runs.</summary>
+    internal static async Task<string> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken, Action? started = null)
     {
         var start = new ProcessStartInfo(tool)
         {
@@ -119,6 +119,7 @@ internal static partial class OverlayImages
         using var process = Process.Start(start) ?? throw new SnapshotException($"could not start {tool}");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        started?.Invoke();
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

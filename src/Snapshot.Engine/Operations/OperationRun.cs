@@ -15,6 +15,7 @@ internal sealed class OperationRun
     private readonly string domain;
     private readonly int _runNumber;
     private int _last = -1;
+    private StepPoint? _point;
 
     public OperationRun(StepSequence sequence, IStepHook hook, ILogger logger, string domain, OperationJournal? journal = null)
     {
@@ -60,7 +61,7 @@ internal sealed class OperationRun
         _last = index;
         Current = definition;
         var occurrence = _occurrences[step] = _occurrences.GetValueOrDefault(step) + 1;
-        var point = new StepPoint(sequence.Operation, step, occurrence, subject);
+        var point = _point = new StepPoint(sequence.Operation, step, occurrence, subject);
         Log.OperationStep(logger, sequence.Operation, domain, step, subject ?? "");
         var journaled = Journal?.StepStarted(sequence.Operation, _runNumber, point, changes: index > 0);
         await hook.BeforeAsync(point, cancellationToken).ConfigureAwait(false);
@@ -69,6 +70,13 @@ internal sealed class OperationRun
             Journal!.StepFinished(journaled);
         await hook.AfterAsync(point, Ledger, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>A moment inside the running step (<see cref="IStepHook.Inside"/>).</summary>
+    public void Inside(string moment)
+    {
+        if (_point is { } point)
+            hook.Inside(point, moment);
     }
 
     /// <summary>A step that only computes: <paramref name="body"/> runs synchronously.</summary>

@@ -20,6 +20,15 @@ internal interface IStepHook
 
     /// <summary>Runs after the step's body has finished and recorded what it did in the ledger.</summary>
     ValueTask AfterAsync(StepPoint point, StepLedger ledger, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called inside a step at a named moment (<c>block-job-started</c>, <c>qemu-img-started</c>: work running outside
+    /// this process; <c>data-moved</c>: a merge's data in place, its names not yet moved), where only the kill switch
+    /// acts: a fault there would be the failure of the step itself.
+    /// </summary>
+    void Inside(StepPoint point, string moment)
+    {
+    }
 }
 
 /// <summary>The production hook: no faults, nothing recorded beyond the ledger itself.</summary>

@@ -22,10 +22,13 @@ internal static partial class RevertCleanup
         var sources = root.Element("domain") is { } domain ? RevertDefinition.DiskSources(domain) : [];
         foreach (var disk in root.Element("disks")?.Elements("disk") ?? [])
         {
-            if ((string?)disk.Attribute("snapshot") != "external")
+            var mode = (string?)disk.Attribute("snapshot");
+            if (mode is not ("external" or "internal"))
                 continue;
-            if ((string?)disk.Element("source")?.Attribute("file") is { } overlay)
+            if (mode == "external" && (string?)disk.Element("source")?.Attribute("file") is { } overlay)
                 overlays.Add(Full(overlay));
+            // An internal snapshot's data is in the image it was taken in, which its revert (QEMU's loadvm) rewrites:
+            // named like a frozen image, it is never merged into, merged away or removed while the snapshot remains.
             var name = (string?)disk.Attribute("name");
             if (name is not null && sources.TryGetValue(name, out var source))
                 frozen.Add(Full(source));
@@ -203,5 +206,5 @@ internal static partial class RevertCleanup
 /// <summary>The files one snapshot names.</summary>
 /// <param name="Memory">Its memory file, if any.</param>
 /// <param name="Overlays">The overlays its creation made (the disks' new active layers).</param>
-/// <param name="Frozen">The images it froze (the disk sources of its domain definition).</param>
+/// <param name="Frozen">The images it froze (the disk sources of its domain definition); for an internal snapshot, the images holding it.</param>
 internal sealed record SnapshotFiles(string? Memory, IReadOnlyList<string> Overlays, IReadOnlyList<string> Frozen);

@@ -42,6 +42,26 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
         Note($"snapshot {name} (seq {_sequences[name]})");
     }
 
+    /// <summary>Takes an internal snapshot with memory of the running guest; its number is read from the snapshot's own disk state.</summary>
+    public async Task InternalSnapshotAsync(string name)
+    {
+        await guest.WaitForSequenceAfterAsync(guest.Mark(), _ => true, Timeout);
+        var image = Instant.InstantHelpers.DiskChain(guest).Active;
+        (await domain.CreateAsync(new SnapshotCreateOptions { Name = name })).Location.Should().Be(SnapshotLocation.Internal);
+        var raw = Path.Combine(guest.Directory, $".{name}.internal.raw");
+        try
+        {
+            Instant.InstantHelpers.Run("qemu-img", "convert", "-U", "-f", "qcow2", "-l", $"snapshot.name={name}", "-O", "raw", image, raw);
+            _sequences[name] = TestGuest.TestGuest.ParseSequenceBlock(File.ReadAllBytes(raw).AsSpan(0, TestGuest.TestGuest.SequenceBlockSize));
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+        _sequences[name].Should().BeGreaterThan(0, $"the internal snapshot '{name}' holds the guest's sequence block");
+        Note($"internal snapshot {name} (seq {_sequences[name]})");
+    }
+
     /// <summary>Reverts to a snapshot with memory and checks the guest goes on from exactly its sequence number.</summary>
     public async Task RevertAsync(string name)
     {
