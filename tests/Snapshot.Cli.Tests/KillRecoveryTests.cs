@@ -169,7 +169,7 @@ public sealed class KillRecoveryTests
     }
 
     /// <summary>QEMU's migration capabilities and max-bandwidth, as QMP reports them (libvirt's reply ids dropped).</summary>
-    private static string MigrationSettings(Stack on, string domain)
+    internal static string MigrationSettings(Stack on, string domain)
     {
         string Return(string command)
         {
