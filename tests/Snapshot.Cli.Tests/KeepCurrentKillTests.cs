@@ -69,7 +69,7 @@ public sealed class KeepCurrentKillTests
         [.. VirtSnap.Run("-c", on.Uri, "snapshot-list", domain, "--name").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 
     // The image a snapshot froze: the disk's source in the snapshot's own <domain>.
-    private static string FrozenImage(Stack on, string domain, string snapshot)
+    internal static string FrozenImage(Stack on, string domain, string snapshot)
     {
         var xml = XElement.Parse(Ok(VirtSnap.Run("-c", on.Uri, "snapshot-dumpxml", domain, snapshot)));
         return xml.Element("domain")!.Descendants("disk").First(e => e.Element("target")?.Attribute("dev")?.Value == "vda")

@@ -27,6 +27,7 @@ public sealed class KillRecoveryTests
         ("finish-relay", "rolled-back"),
         ("complete-memory-file", "rolled-forward"),
         ("restore-migration-settings", "rolled-forward"), // before registration
+        ("collapse-huge-pages", "rolled-forward"), // the guest's RAM back on huge pages, before registration
     ];
 
     private static readonly (string Step, string Outcome)[] RevertCases =
@@ -65,6 +66,8 @@ public sealed class KillRecoveryTests
                 VirtSnap.Run("-c", on.Uri, "snapshot-list", guest.DomainName, "--name").Out.Should().Contain(name + "\n", $"killed after {step}, the snapshot was registered");
             else
                 VirtSnap.Run("-c", on.Uri, "snapshot-list", guest.DomainName, "--name").Out.Should().NotContain(name + "\n");
+            if (step == "collapse-huge-pages")
+                await RevertsToItsCounterAsync(on, guest, name, step);
         }
 
         // And then it works as ever: an instant snapshot and a revert to it.
@@ -73,6 +76,18 @@ public sealed class KillRecoveryTests
         Ok(VirtSnap.Run("-c", on.Uri, "snapshot-revert", guest.DomainName, "after"));
         Virsh.On(on, "-c", on.Uri, "domstate", guest.DomainName).Out.Should().Be("running\n\n");
         MigrationSettings(on, guest.DomainName).Should().Be(settings);
+    }
+
+    // The snapshot a recovery registered holds the guest as it was at its instant: the revert brings back its counter.
+    private static async Task RevertsToItsCounterAsync(Stack on, TestGuest.TestGuest guest, string name, string step)
+    {
+        var frozen = guest.ReadDiskSequence(KeepCurrentKillTests.FrozenImage(on, guest.DomainName, name));
+        Virsh.On(on, "-c", on.Uri, "suspend", guest.DomainName).ExitCode.Should().Be(0);
+        await Task.Delay(500); // so that only the reverted guest prints after the mark
+        var mark = guest.Mark();
+        Ok(VirtSnap.Run("-c", on.Uri, "snapshot-revert", guest.DomainName, name));
+        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().BeInRange(frozen, frozen + 1, $"killed after {step}, '{name}' brings back the guest at its instant");
+        guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
     }
 
     [Theory]
@@ -169,7 +184,7 @@ public sealed class KillRecoveryTests
     }
 
     /// <summary>QEMU's migration capabilities and max-bandwidth, as QMP reports them (libvirt's reply ids dropped).</summary>
-    private static string MigrationSettings(Stack on, string domain)
+    internal static string MigrationSettings(Stack on, string domain)
     {
         string Return(string command)
         {

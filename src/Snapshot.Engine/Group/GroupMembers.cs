@@ -40,7 +40,7 @@ internal sealed class GroupMembers : IDisposable
                 members._locks.Add(await DomainLock.AcquireAsync(context.Connection, dom, operation, ct).ConfigureAwait(false));
             foreach (var dom in resolved)
             {
-                await JournalRecovery.RecoverAsync(context, dom, ct).ConfigureAwait(false);
+                await JournalRecovery.RecoverAsync(context, dom, ct, [.. resolved.Select(d => d.Uuid)]).ConfigureAwait(false);
                 members._journals.Add(OperationJournal.For(context.Journals, context.Connection, dom, memberOperation));
             }
             return members;

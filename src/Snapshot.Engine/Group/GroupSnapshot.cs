@@ -7,10 +7,20 @@ namespace Snapshot.Engine;
 /// at which every member is paused (a consistent cut across the domains). Every member is checked before any is
 /// touched; each is then prepared (files, QEMU's settings, overlays) while it runs; all are paused one after the
 /// other; each then has its disks switched and QEMU's write started, and is resumed as soon as its own point is
-/// safe, all at once. A failure of any member rolls back every member, each by its own ledger.
+/// safe, all at once. A failure of any member rolls back every member, each by its own ledger; a kill is recovered
+/// for the whole group (<see cref="GroupCreateRecovery"/>).
 /// </summary>
 internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOptions options)
 {
+    /// <summary>The group's phases over its members, as steps: the fault and kill seams see them (nothing journals them, each member's run journals its own steps).</summary>
+    public static readonly StepSequence Sequence = new("group-create",
+        new StepDefinition("prepare-all", "preparing every member"),
+        new StepDefinition("pause-all", "pausing every member"),
+        new StepDefinition("complete-all", "taking every member's snapshot point"),
+        new StepDefinition("write-all", "writing every member's memory"),
+        new StepDefinition("register-all", "registering every member's snapshot"),
+        new StepDefinition("record", "recording the group"));
+
     public async Task<SnapshotGroupInfo> RunAsync(CancellationToken ct)
     {
         var requestedAt = DateTimeOffset.UtcNow;
@@ -31,7 +41,10 @@ internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOp
             // Refusals before anything changes, for every member: thrown as they are.
             foreach (var member in snapshots)
                 await member.PreflightAsync(ct).ConfigureAwait(false);
-            return await TakeAsync(snapshots, store, requestedAt, ct).ConfigureAwait(false);
+            // Before any member is touched, every member's journal names the group: a kill is recovered for all of them.
+            foreach (var journal in members.Journals)
+                journal.Add(GroupCreateRecovery.MemberOf(options, requestedAt, members.Domains.Select(d => d.Uuid)));
+            return await TakeAsync(snapshots, members.Journals, store, requestedAt, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -40,52 +53,72 @@ internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOp
         }
     }
 
-    private async Task<SnapshotGroupInfo> TakeAsync(List<InstantSnapshot> snapshots, GroupStore store, DateTimeOffset requestedAt, CancellationToken ct)
+    private async Task<SnapshotGroupInfo> TakeAsync(List<InstantSnapshot> snapshots, IReadOnlyList<OperationJournal> journals, GroupStore store,
+        DateTimeOffset requestedAt, CancellationToken ct)
     {
         InstantSnapshot? failing = null;
+        var run = new OperationRun(Sequence, context.Steps, context.Logger, options.Name);
         try
         {
-            foreach (var member in snapshots)
+            await run.RunAsync("prepare-all", async () =>
             {
-                failing = member;
-                await member.PrepareAsync(ct).ConfigureAwait(false);
-            }
+                foreach (var member in snapshots)
+                {
+                    failing = member;
+                    await member.PrepareAsync(ct).ConfigureAwait(false);
+                }
+            }, ct).ConfigureAwait(false);
             // The window: every member paused, one after the other, before any is resumed.
-            foreach (var member in snapshots)
+            await run.RunAsync("pause-all", async () =>
             {
-                failing = member;
-                await member.PauseAsync(ct).ConfigureAwait(false);
-            }
+                foreach (var member in snapshots)
+                {
+                    failing = member;
+                    await member.PauseAsync(ct).ConfigureAwait(false);
+                }
+            }, ct).ConfigureAwait(false);
             // Each member's disk switch and migrate, side by side: each resumes as soon as its own point is safe.
             failing = null;
-            var completing = snapshots.Select(m => Task.Run(() => m.CompletePointAsync(ct), CancellationToken.None)).ToList();
-            try
+            var points = await run.RunAsync("complete-all", async () =>
             {
-                await Task.WhenAll(completing).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                failing = snapshots[completing.FindIndex(t => t.IsFaulted || t.IsCanceled)];
-                throw;
-            }
-            var points = completing.Select(t => t.Result).ToList();
+                var completing = snapshots.Select(m => Task.Run(() => m.CompletePointAsync(ct), CancellationToken.None)).ToList();
+                try
+                {
+                    await Task.WhenAll(completing).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    failing = snapshots[completing.FindIndex(t => t.IsFaulted || t.IsCanceled)];
+                    throw;
+                }
+                // Journaled before any memory is complete: a recovery that records the group reads each point here.
+                foreach (var (journal, task) in journals.Zip(completing))
+                    journal.Add(GroupCreateRecovery.PointOf(task.Result));
+                return completing.Select(t => t.Result).ToList();
+            }, ct).ConfigureAwait(false);
             var spread = points.Max(p => p.TakenAt) - points.Min(p => p.TakenAt);
             var common = points.Min(p => p.TakenAt + p.GuestPause) - points.Max(p => p.TakenAt);
             Log.GroupPointTaken(context.Logger, options.Name, snapshots.Count, spread.TotalMilliseconds, common.TotalMilliseconds);
-            foreach (var member in snapshots)
+            await run.RunAsync("write-all", async () =>
             {
-                failing = member;
-                await member.WriteAsync(null, ct).ConfigureAwait(false);
-            }
-            foreach (var member in snapshots)
+                foreach (var member in snapshots)
+                {
+                    failing = member;
+                    await member.WriteAsync(null, ct).ConfigureAwait(false);
+                }
+            }, ct).ConfigureAwait(false);
+            await run.RunAsync("register-all", async () =>
             {
-                failing = member;
-                await member.RegisterAsync().ConfigureAwait(false);
-            }
+                foreach (var member in snapshots)
+                {
+                    failing = member;
+                    await member.RegisterAsync().ConfigureAwait(false);
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
             failing = null;
             var group = new SnapshotGroupInfo(options.Name, store.Connection, options.Description, requestedAt,
                 new EquatableList<SnapshotGroupMember>(snapshots.Zip(points, (m, p) => new SnapshotGroupMember(m.Domain, m.Uuid, m.Plan!.MemoryFile, p.TakenAt, p.GuestPause))));
-            store.Add(group);
+            await run.Run("record", () => store.Add(group), CancellationToken.None).ConfigureAwait(false);
             return group;
         }
         catch (Exception e)

@@ -5,10 +5,10 @@ using Snapshot.Interop;
 namespace Snapshot.Engine;
 
 /// <summary>What one collapse did: QEMU's guest RAM on huge pages before and after, in bytes.</summary>
-internal sealed record CollapseResult(int Pid, long RamBytes, long HugeBefore, long HugeAfter, TimeSpan Elapsed, int PartialErrno)
+internal sealed record CollapseResult(int Pid, long RamBytes, long HugeBefore, long HugeAfter, TimeSpan Elapsed, int PartialErrno, long RefusedBytes = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"collapse: QEMU pid {Pid}, guest RAM on huge pages {HugeBefore >> 20} MiB -> {HugeAfter >> 20} MiB of {RamBytes >> 20} MiB in {Elapsed.TotalMilliseconds:0} ms{(PartialErrno == 0 ? "" : $" (partly: errno {PartialErrno})")}");
+        $"collapse: QEMU pid {Pid}, guest RAM on huge pages {HugeBefore >> 20} MiB -> {HugeAfter >> 20} MiB of {RamBytes >> 20} MiB in {Elapsed.TotalMilliseconds:0} ms{(PartialErrno == 0 ? "" : $" (partly: {RefusedBytes >> 20} MiB in calls refused with errno {PartialErrno}, left on small pages)")}");
 }
 
 /// <summary>
@@ -42,6 +42,7 @@ internal static class HugePageCollapse
             return null;
         var before = GuestRam(pid);
         var partial = 0;
+        long refused = 0;
         foreach (var (start, end, _) in before)
         {
             for (var at = AlignUp(start); at + HugePage <= end && !ct.IsCancellationRequested; at += Chunk)
@@ -49,11 +50,11 @@ internal static class HugePageCollapse
                 var length = Math.Min(Chunk, (end - at) / HugePage * HugePage);
                 var errno = ProcessMemory.Collapse(process, at, length);
                 if (errno != 0)
-                    partial = errno;
+                    (partial, refused) = (errno, refused + length);
             }
         }
         var after = GuestRam(pid);
-        return new CollapseResult(pid, before.Sum(r => r.End - r.Start), before.Sum(r => r.Huge), after.Sum(r => r.Huge), clock.Elapsed, partial);
+        return new CollapseResult(pid, before.Sum(r => r.End - r.Start), before.Sum(r => r.Huge), after.Sum(r => r.Huge), clock.Elapsed, partial, refused);
     }
 
     /// <summary>The process of <paramref name="thread"/>, if it is the QEMU of <paramref name="domainName"/> (libvirt starts it with <c>-name guest=NAME,...</c>).</summary>
@@ -78,7 +79,9 @@ internal static class HugePageCollapse
 
     /// <summary>
     /// The mappings QEMU marked for huge pages (<c>hg</c> in smaps' VmFlags: its guest RAM blocks), with their
-    /// bytes on huge pages (AnonHugePages).
+    /// bytes on huge pages (AnonHugePages). Not an executable one: under TCG, QEMU's translated-code buffer (1 GiB,
+    /// rwx) is marked too; it is not guest RAM, and MADV_COLLAPSE refuses (EINVAL) the most of it that was never
+    /// touched (no page table there: khugepaged's SCAN_PMD_NULL), which was the "partly: errno 22" every collapse logged.
     /// </summary>
     internal static List<(long Start, long End, long Huge)> GuestRam(int pid)
     {
@@ -90,7 +93,8 @@ internal static class HugePageCollapse
                 huge = Kilobytes(line) << 10;
             else if (line.StartsWith("VmFlags:", StringComparison.Ordinal))
             {
-                if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("hg") && end - start >= HugePage)
+                var flags = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (flags.Contains("hg") && !flags.Contains("ex") && end - start >= HugePage)
                     ranges.Add((start, end, huge));
             }
             else if (line.IndexOf(' ') is var space and > 0 && line.IndexOf('-') is var dash and > 0 && dash < space

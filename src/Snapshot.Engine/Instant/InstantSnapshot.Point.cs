@@ -156,7 +156,7 @@ internal sealed partial class InstantSnapshot
             }
             var status = _qemu.QueryMigrate();
             if (status.Status is "failed" or "cancelled")
-                throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {status.Error ?? "no reason given"}");
+                throw new SnapshotException($"QEMU's background snapshot {status.Status} before resuming the guest: {FailureReason(status)}");
             if (status.Pages > 0 || status.Status == "completed")
             {
                 var pagesSeen = clock.Elapsed;
@@ -184,6 +184,18 @@ internal sealed partial class InstantSnapshot
         }
     }
 
+    /// <summary>
+    /// What QEMU said of a failed migration: query-migrate's error-desc, and QEMU's log lines since the pause (QEMU
+    /// 7.2's bg_migration_thread fails some paths without an error-desc, and may say more on its stderr). The log is
+    /// the hypervisor's: not read over a remote connection.
+    /// </summary>
+    private string FailureReason(MigrationStatus status)
+    {
+        var log = context.Files.IsRemote ? null : QemuLog.LinesSince(context.QemuLogDirectory, _domain, _beforeSuspend);
+        var reason = status.Error ?? "no reason given";
+        return log is null ? reason : $"{reason}; QEMU's log since the pause: {log}";
+    }
+
     private async Task<long> WriteMemoryAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         // Null when QEMU writes the file itself: then only QEMU's status tells.
@@ -205,7 +217,7 @@ internal sealed partial class InstantSnapshot
                     _migrationCompleted = true;
                     return status.Transferred;
                 case "failed" or "cancelled":
-                    throw new SnapshotException($"QEMU's background snapshot {status.Status} after {QemuMigration.Describe(status.Transferred)} of memory: {status.Error ?? "no reason given"}");
+                    throw new SnapshotException($"QEMU's background snapshot {status.Status} after {QemuMigration.Describe(status.Transferred)} of memory: {FailureReason(status)}");
             }
             try
             {

@@ -53,6 +53,8 @@ internal sealed class EngineContext
     /// <summary>The journals' directory.</summary>
     public JournalStore Journals => seams.Journals;
 
+    public string QemuLogDirectory => seams.QemuLogDirectory;
+
     private readonly AsyncLocal<OperationJournal?> _journal = new();
 
     /// <summary>
@@ -163,6 +165,9 @@ internal sealed record EngineSeams(IStepHook Steps, Func<LibvirtDomain, IQemuDom
     /// descriptors, on a local one too: so that tests run that path beside the pipe's.
     /// </summary>
     public bool QemuOpensMemoryFile { get; init; }
+
+    /// <summary>Where libvirt keeps each domain's QEMU log (its stderr): read for QEMU's own words on a failure the monitor gives no reason for.</summary>
+    public string QemuLogDirectory { get; init; } = "/var/log/libvirt/qemu";
 
     public EngineSeams(IStepHook steps, Func<LibvirtDomain, IQemuDomain> qemu)
         : this(steps, qemu, JournalStore.Default)

@@ -28,6 +28,9 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// <summary>A command QEMU answers with an error (by its "execute" name), else null.</summary>
     public string? Refuse { get; set; }
 
+    /// <summary>The migration fails at once, before any page or resume, with no error-desc (as QEMU 7.2's bg_migration_thread can).</summary>
+    public bool FailsSilently { get; set; }
+
     /// <summary>The status the migration ends in ("completed" or "failed").</summary>
     public string EndStatus { get; set; } = "completed";
 
@@ -113,7 +116,7 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                     if (_status != "none")
                         reply["status"] = _status;
                     reply["ram"] = new JsonObject { ["transferred"] = _transferred, ["total"] = MemoryBytes, ["normal"] = _transferred / 4096, ["duplicate"] = 0 };
-                    if (_status == "failed")
+                    if (_status == "failed" && !FailsSilently)
                         reply["error-desc"] = "failed by the test";
                     return Ok(reply);
                 case "query-status":
@@ -148,6 +151,13 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
 
     private void WriteMemory(FileStream target)
     {
+        if (FailsSilently)
+        {
+            target.Dispose();
+            lock (_gate)
+                _status = "failed";
+            return;
+        }
         Thread.Sleep(FirstPageDelay);
         // As QEMU's vm_start: nothing to do when someone else already restarted the guest.
         if (ResumesGuest && domain.GetState().State == DomainState.Paused)

@@ -42,7 +42,7 @@ internal sealed class FaultNode : IDisposable
             Qemu = new FakeQemu(d);
             configure?.Invoke(Qemu);
             return Qemu;
-        }) { QemuOpensMemoryFile = qemuOpensFile });
+        }) { QemuOpensMemoryFile = qemuOpensFile, QemuLogDirectory = Directory });
         Dom = Connection.LookupDomain(Domain);
     }
 

@@ -201,6 +201,27 @@ public sealed class InstantFaultTests
     }
 
     [Fact]
+    public async Task A_background_snapshot_that_fails_without_a_reason_is_told_with_QEMUs_log_lines_since_the_pause()
+    {
+        using var node = new FaultNode(new FaultHook(), q => q.FailsSilently = true);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+        // libvirt's log of the domain: an older QEMU line, a libvirt line, and QEMU's line of the failure (stamped ahead: written "after" the pause).
+        static string Stamp(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(node.Path(FaultNode.Domain + ".log"),
+            $"{Stamp(DateTime.UtcNow.AddHours(-1))} qemu-system-x86_64: an older line\n" +
+            "2026-12-01 19:00:00.000+0000: starting up libvirt version: 9.0.0\n" +
+            $"{Stamp(DateTime.UtcNow.AddMinutes(5))} qemu-system-x86_64: bg_migration_thread: failed by the test\n");
+
+        var e = await node.Engine.Domain(FaultNode.Domain).Invoking(x => x.CreateAsync(Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
+
+        e.Which.Message.Should().Contain("QEMU's background snapshot failed before resuming the guest: no reason given; QEMU's log since the pause: ")
+            .And.Contain("qemu-system-x86_64: bg_migration_thread: failed by the test")
+            .And.NotContain("an older line").And.NotContain("starting up").And.NotContain("\n");
+        node.Dom.GetState().State.Should().Be(DomainState.Running, "the rollback resumes the guest");
+        File.Exists(memory).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task QEMU_that_keeps_the_guest_paused_has_it_resumed_by_the_engine_once_pages_flow()
     {
         // QEMU 8.2 and later: a guest paused before migrate stays paused through the background snapshot.

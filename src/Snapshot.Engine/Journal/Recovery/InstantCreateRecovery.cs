@@ -9,7 +9,8 @@ namespace Snapshot.Engine;
 /// finish (its writer is gone, so the migration fails at once; one still running after a minute is cancelled),
 /// the guest resumed if it is paused, the migration settings put back. Back: the partial memory file and the
 /// overlays nothing uses are deleted; disks already switched stay on their overlays (a valid chain: switching
-/// back would drop what the guest wrote since), as the in-process rollback leaves them.
+/// back would drop what the guest wrote since), as the in-process rollback leaves them. A group member's is settled
+/// with its group (<see cref="GroupCreateRecovery"/>).
 /// </summary>
 internal sealed class InstantCreateRecovery : IOperationRecovery
 {
@@ -18,6 +19,17 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
     public string Operation => InstantSnapshot.Sequence.Operation;
 
     public async Task<RecoveryOutcome> RecoverAsync(RecoveryContext r, CancellationToken cancellationToken)
+    {
+        if (r.Record.Fact(GroupCreateRecovery.Member) is { } member)
+            return await GroupCreateRecovery.RecoverAsync(r, member, cancellationToken).ConfigureAwait(false);
+        return await RecoverOneAsync(r, mayRollForward: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One domain's instant create. <paramref name="mayRollForward"/> false (a group that did not register every
+    /// member): back even from a complete memory file, and a snapshot this run registered is dropped from libvirt's metadata.
+    /// </summary>
+    public static async Task<RecoveryOutcome> RecoverOneAsync(RecoveryContext r, bool mayRollForward, CancellationToken cancellationToken)
     {
         var record = r.Record;
         var qemu = new QemuMigration(r.Engine.Qemu(r.Domain));
@@ -43,19 +55,23 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
 
         var definition = record.Fact(JournalFacts.SnapshotDefinition);
         var name = definition?["name"];
-        var files = r.Engine.Files;
-        var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
-        var magic = memory is not null && files.Exists(memory) ? SaveImageHeader.MagicOf(memory, files) ?? "" : null;
+        var (memory, magic) = MemoryFile(r);
         var complete = magic == SaveImageHeader.CompleteMagic;
         // The name was free at the preflight, under the lock: a snapshot of that name now is this run's.
         if (name is not null && r.HasSnapshot(name))
         {
-            r.Done.Add($"the snapshot '{name}' was registered already");
-            return RecoveryOutcome.RolledForward;
+            if (mayRollForward)
+            {
+                r.Done.Add($"the snapshot '{name}' was registered already");
+                return RecoveryOutcome.RolledForward;
+            }
+            using (var snapshot = r.Domain.LookupSnapshot(name))
+                snapshot.Delete(SnapshotDeleteFlags.MetadataOnly);
+            r.Done.Add($"the snapshot '{name}' was dropped from libvirt's metadata");
         }
-        if (complete && definition?["xml"] is { } xml && name is not null)
+        else if (mayRollForward && CanRegister(r))
         {
-            r.Domain.CreateSnapshot(xml, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current).Dispose();
+            r.Domain.CreateSnapshot(definition!["xml"]!, SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current).Dispose();
             r.Done.Add($"the snapshot '{name}' was registered (its memory file {memory} is complete)");
             return RecoveryOutcome.RolledForward;
         }
@@ -63,8 +79,10 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
         var referenced = r.ReferencedFiles();
         if (memory is not null && magic is not null)
         {
-            if (complete)
+            if (complete && mayRollForward)
                 r.Left.Add($"the memory file {memory} looks complete but nothing registers it: kept (snapshot-create --redefine can register it)");
+            else if (complete)
+                r.DeleteIfUnreferenced(memory, $"the memory file {memory} (one member's part of a group not taken)", referenced);
             else if (magic == SaveImageHeader.PartialMagic || HeaderNotYetWritten(record, memory, magic))
                 r.DeleteIfUnreferenced(memory, $"the partial memory file {memory}", referenced);
             else
@@ -79,6 +97,17 @@ internal sealed class InstantCreateRecovery : IOperationRecovery
                 r.DeleteIfUnreferenced(path, $"the overlay {path} made for the snapshot", referenced);
         }
         return RecoveryOutcome.RolledBack;
+    }
+
+    /// <summary>Whether the run can be rolled forward by registering its snapshot: the memory file complete (its magic) and the definition journaled.</summary>
+    public static bool CanRegister(RecoveryContext r) =>
+        MemoryFile(r).Magic == SaveImageHeader.CompleteMagic && r.Record.Fact(JournalFacts.SnapshotDefinition) is { } d && d["name"] is not null && d["xml"] is not null;
+
+    // The run's memory file and its magic: null when there is none, "" when it is too short to have one.
+    private static (string? Path, string? Magic) MemoryFile(RecoveryContext r)
+    {
+        var memory = r.Created(JournalFacts.MemoryRole).FirstOrDefault()?["path"];
+        return (memory, memory is not null && r.Engine.Files.Exists(memory) ? SaveImageHeader.MagicOf(memory, r.Engine.Files) ?? "" : null);
     }
 
     // The migration's writer (the relay in the dead process) is gone: QEMU's write fails on the closed pipe. Wait

@@ -32,9 +32,12 @@ internal static class JournalRecovery
         return Describe(record, context.Journals.PathOf(key));
     }
 
-    /// <summary>Recovers the interrupted operation on <paramref name="dom"/>, if there is one. The caller holds the domain's lock.</summary>
+    /// <summary>
+    /// Recovers the interrupted operation on <paramref name="dom"/>, if there is one. The caller holds the domain's lock,
+    /// and those of <paramref name="alsoHeld"/> (the other members of a group operation).
+    /// </summary>
     /// <exception cref="SnapshotException">No recovery for that operation, or recovering failed: the journal is kept.</exception>
-    public static async Task<RecoveryResult> RecoverAsync(EngineContext context, LibvirtDomain dom, CancellationToken cancellationToken)
+    public static async Task<RecoveryResult> RecoverAsync(EngineContext context, LibvirtDomain dom, CancellationToken cancellationToken, IReadOnlyCollection<Guid>? alsoHeld = null)
     {
         var key = DomainLock.KeyOf(context.Connection.Uri, dom.Uuid);
         var record = context.Journals.Read(key);
@@ -45,7 +48,7 @@ internal static class JournalRecovery
         var what = $"the interrupted {record.Operation} of domain '{dom.Name}' (pid {record.Pid}, since {record.StartedAt:yyyy-MM-dd HH:mm:ss} UTC)";
         if (!All.TryGetValue(record.Operation, out var recovery))
             throw new SnapshotException(SnapshotErrorKind.NotSupported, $"{what} has no recovery in this virt-snap; its journal is kept at {path}");
-        var recoveryContext = new RecoveryContext(context, dom, record, new OperationJournal(context.Journals, key, record));
+        var recoveryContext = new RecoveryContext(context, dom, record, new OperationJournal(context.Journals, key, record)) { HeldLocks = alsoHeld ?? [] };
         RecoveryOutcome outcome;
         try
         {
@@ -54,7 +57,8 @@ internal static class JournalRecovery
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var done = recoveryContext.Done.Count > 0 ? $"; done so far: {string.Join("; ", recoveryContext.Done)}" : "";
-            throw new SnapshotException(ErrorClassifier.Classify(e) is SnapshotErrorKind.NotSupported ? SnapshotErrorKind.NotSupported : SnapshotErrorKind.Failed,
+            // Busy: another member of its group is locked by a live operation; run again, it will be free.
+            throw new SnapshotException(ErrorClassifier.Classify(e) is SnapshotErrorKind.NotSupported or SnapshotErrorKind.Busy ? ErrorClassifier.Classify(e) : SnapshotErrorKind.Failed,
                 $"recovering {what} failed: {e.Message}{done}; its journal is kept at {path}: run snapshot-recover again", e);
         }
         context.Journals.Delete(key);

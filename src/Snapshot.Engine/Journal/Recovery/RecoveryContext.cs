@@ -30,6 +30,9 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
 
     public List<string> Done { get; private init; } = [];
 
+    /// <summary>The domains whose locks the caller holds besides this one's (a group operation's members): a recovery that needs another member's lock does not take these again.</summary>
+    public IReadOnlyCollection<Guid> HeldLocks { get; init; } = [];
+
     public List<string> Left { get; private init; } = [];
 
     /// <summary>Runs <paramref name="body"/> (a step sequence run again) journaled into the record being recovered: a recovery killed meanwhile leaves this operation's journal, longer.</summary>
@@ -48,7 +51,7 @@ internal sealed class RecoveryContext(EngineContext engine, LibvirtDomain domain
     }
 
     /// <summary>The same recovery over the last run of <paramref name="operation"/> nested in the record (<see cref="JournalRecord.PartOf"/>).</summary>
-    public RecoveryContext Part(string operation) => new(Engine, Domain, Record.PartOf(operation), Journal) { Done = Done, Left = Left };
+    public RecoveryContext Part(string operation) => new(Engine, Domain, Record.PartOf(operation), Journal) { Done = Done, Left = Left, HeldLocks = HeldLocks };
 
     /// <summary>The files this run created in <paramref name="role"/>, as its journal says, in order.</summary>
     public IEnumerable<JournalFact> Created(string role) => Record.FactsOf(JournalFacts.FileCreated).Where(f => f["role"] == role);
