@@ -11,10 +11,20 @@ namespace Snapshot.Engine;
 /// </summary>
 internal static class StoragePools
 {
+    // One call at a time per directory in this process: a call that found another's transient pool would otherwise
+    // work in it while its maker destroys it (the instant path makes its overlays beside its other steps).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> s_directories = new(StringComparer.Ordinal);
+
     /// <summary>Runs <paramref name="action"/> with the pool over <paramref name="directory"/>, or with null when the directory does not exist.</summary>
     public static T In<T>(LibvirtConnection connection, string directory, Func<LibvirtStoragePool?, T> action)
     {
-        // Two calls may race for one directory: the loser of a pool's creation finds the winner's pool.
+        lock (s_directories.GetOrAdd(directory, _ => new object()))
+            return InAlone(connection, directory, action);
+    }
+
+    private static T InAlone<T>(LibvirtConnection connection, string directory, Func<LibvirtStoragePool?, T> action)
+    {
+        // Two processes may race for one directory: the loser of a pool's creation finds the winner's pool.
         for (var attempt = 0; ; attempt++)
         {
             if (Existing(connection, directory) is { } pool)

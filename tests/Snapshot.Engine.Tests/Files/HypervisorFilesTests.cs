@@ -78,6 +78,27 @@ public sealed class HypervisorFilesTests : IDisposable
         FluentActions.Invoking(() => files.Length(Path.Combine(_dir, "x"))).Should().Throw<FileNotFoundException>();
     }
 
+    // The instant path makes its overlays beside its other steps: two calls in one directory at once. The first
+    // call's transient pool must not be destroyed under the second, which found it and works in it.
+    [Fact]
+    public async Task Two_remote_calls_in_one_directory_at_once_both_succeed()
+    {
+        var files = new RemoteFiles(_connection);
+        var backing = Path.Combine(_dir, "base.img");
+        File.WriteAllBytes(backing, new byte[1 << 20]);
+        var overlays = Enumerable.Range(0, 4).Select(i => Task.Run(() => files.CreateOverlayAsync(Path.Combine(_dir, $"o{i}.qcow2"), backing, "raw", CancellationToken.None))).ToList();
+        var small = Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            var path = Path.Combine(_dir, $"f{i}");
+            files.CreateFile(path, [1, 2, 3]);
+            return files.Length(path);
+        })).ToList();
+
+        await Task.WhenAll(overlays);
+        (await Task.WhenAll(small)).Should().OnlyContain(n => n == 3);
+        FluentActions.Invoking(() => _connection.LookupStoragePoolByTargetPath(_dir)).Should().Throw<StoragePoolNotFoundException>();
+    }
+
     [Fact]
     public void The_remote_side_leaves_no_storage_pool_behind()
     {
