@@ -42,7 +42,8 @@ public sealed class GroupCreateKillTests
             for (var c = 0; c < Cases.Length; c++)
             {
                 var (killAfter, outcome) = Cases[c];
-                var group = $"kg{c + 1}";
+                // Group records are the host's, and outlive a test run killed midway: a name no earlier run used.
+                var group = $"kg{c + 1}-{Guid.NewGuid():N}"[..12];
                 groups.Add(group);
                 var filesBefore = guests.Select(g => Files(g.Directory)).ToList();
                 var before = guests.Select(g => g.LatestSequence()).ToList();
