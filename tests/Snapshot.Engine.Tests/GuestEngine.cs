@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Snapshot.TestGuest;
 
 namespace Snapshot.Engine.Tests;
@@ -23,8 +24,8 @@ internal sealed class GuestEngine : IAsyncDisposable
     public SnapshotDomain Domain { get; }
 
     /// <summary>Boots a guest on <paramref name="stack"/> (waits for its first <c>seq=</c>) and connects the engine.</summary>
-    public static Task<GuestEngine> StartAsync(string stack, string purpose) =>
-        CreateAsync(stack, purpose, TestGuest.TestGuest.StartAsync);
+    public static Task<GuestEngine> StartAsync(string stack, string purpose, ILoggerFactory? logger = null) =>
+        CreateAsync(stack, purpose, TestGuest.TestGuest.StartAsync, logger);
 
     /// <summary>Defines a guest on <paramref name="stack"/> without booting it, and connects the engine.</summary>
     public static Task<GuestEngine> DefineAsync(string stack, string purpose) =>
@@ -53,14 +54,14 @@ internal sealed class GuestEngine : IAsyncDisposable
     }
 
     private static async Task<GuestEngine> CreateAsync(string stackName, string purpose,
-        Func<TestGuestOptions?, CancellationToken, Task<TestGuest.TestGuest>> create)
+        Func<TestGuestOptions?, CancellationToken, Task<TestGuest.TestGuest>> create, ILoggerFactory? logger = null)
     {
         var stack = Stack.Named(stackName);
         var guest = await create(new TestGuestOptions { Uri = stack.Uri, Purpose = purpose }, CancellationToken.None);
         SnapshotEngine? engine = null;
         try
         {
-            engine = SnapshotEngine.Connect(stack.Uri);
+            engine = SnapshotEngine.Connect(stack.Uri, logger);
             return new GuestEngine(stack, guest, engine);
         }
         catch

@@ -116,27 +116,34 @@ internal sealed class EventHub(UserCallbacks callbacks)
 
         private bool _disposed;
 
+        /// <summary>Where the events a step is about to cause begin: what <see cref="WaitForAsync"/> counts from.</summary>
+        public int Mark()
+        {
+            lock (_gate)
+                return _seen.Count;
+        }
+
         /// <summary>
-        /// Waits until a raw event matching <paramref name="match"/> has arrived (events are delivered
-        /// asynchronously, after the call that caused them returned), or the timeout passes.
+        /// Waits until a raw event of each of <paramref name="types"/> has arrived after <paramref name="mark"/> (events
+        /// are delivered asynchronously, after the call that caused them returned), or the timeout passes.
         /// </summary>
-        public async Task<bool> WaitForAsync(Func<DomainLifecycleEvent, bool> match, TimeSpan timeout)
+        public async Task<bool> WaitForAsync(IReadOnlyCollection<DomainEventType> types, int mark, TimeSpan timeout)
         {
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
-                lock (_gate)
-                {
-                    if (_seen.Any(match))
-                        return true;
-                }
+                if (AllSeen(types, mark))
+                    return true;
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left).ConfigureAwait(false))
-                {
-                    lock (_gate)
-                        return _seen.Any(match);
-                }
+                    return AllSeen(types, mark);
             }
+        }
+
+        private bool AllSeen(IReadOnlyCollection<DomainEventType> types, int mark)
+        {
+            lock (_gate)
+                return types.All(t => _seen.Skip(mark).Any(e => e.Type == t));
         }
 
         public void Dispose()

@@ -32,6 +32,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
     private readonly string _name = dom.Name;
     private readonly Dictionary<string, string> _overlays = new(StringComparer.Ordinal);
     private EventHub.Suppression? _suppression;
+    private int _defineMark;
     private bool _stopped;
 
     public async Task<SnapshotInfo> RunAsync(CancellationToken ct)
@@ -117,6 +118,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
     {
         if (!RevertEvents.HasProcess(before))
             return;
+        var mark = _suppression?.Mark() ?? 0;
         await Task.Run(() => dom.Destroy(), CancellationToken.None).ConfigureAwait(false);
         _stopped = true;
         // Never with --reset-nvram: the rollback puts back what the domain had, its NVRAM included.
@@ -126,7 +128,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
                 .ConfigureAwait(false);
             report.Undone.Add("booted afresh on its previous disks (the memory state it had is lost)");
         }, JournalFact.Of(JournalFacts.DomainStopped, "state", StateName(before)));
-        await AwaitRawAsync("stop", e => e.Type == DomainEventType.Stopped).ConfigureAwait(false);
+        await AwaitRawAsync("stop", [DomainEventType.Stopped], mark).ConfigureAwait(false);
         Log.RevertStopped(context.Logger, _name);
     }
 
@@ -150,6 +152,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
     private void Define(Prepared p)
     {
         var definition = RevertDefinition.WithOverlays(p.Plan.Definition, _overlays);
+        _defineMark = _suppression?.Mark() ?? 0;
         context.Connection.DefineDomain(definition).Dispose();
         _run.Ledger.Record("define", "defined the domain on the new overlays", report =>
         {
@@ -163,6 +166,7 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
 
     private async Task StartAsync(ExternalRevertPlan plan)
     {
+        var mark = plan.Start == RevertStart.DefineOnly ? _defineMark : _suppression?.Mark() ?? 0;
         switch (plan.Start)
         {
             case RevertStart.Restore:
@@ -176,12 +180,9 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
             case RevertStart.FreshBoot:
                 await Task.Run(() => dom.Create(plan.CreateFlags), CancellationToken.None).ConfigureAwait(false);
                 break;
-            default:
-                await AwaitRawAsync("define", e => e.Type == DomainEventType.Defined).ConfigureAwait(false);
-                return;
         }
-        var last = plan.TargetState == DomainState.Paused ? DomainEventType.Suspended : DomainEventType.Started;
-        await AwaitRawAsync("start", e => e.Type == last || (last == DomainEventType.Started && e.Type == DomainEventType.Resumed)).ConfigureAwait(false);
+        await AwaitRawAsync(plan.Start == RevertStart.DefineOnly ? "define" : "start", RevertEvents.RawOfStart(plan.Start, plan.TargetState), mark)
+            .ConfigureAwait(false);
     }
 
     private void PublishEvents(Prepared p)
@@ -198,9 +199,9 @@ internal sealed class ExternalRevert(EngineContext context, LibvirtDomain dom, S
 
     private void ReleaseEvents() => Interlocked.Exchange(ref _suppression, null)?.Dispose();
 
-    private async Task AwaitRawAsync(string step, Func<DomainLifecycleEvent, bool> match)
+    private async Task AwaitRawAsync(string step, IReadOnlyList<DomainEventType> types, int mark)
     {
-        if (_suppression is { } s && !await s.WaitForAsync(match, RawEventWait).ConfigureAwait(false))
+        if (_suppression is { } s && !await s.WaitForAsync(types, mark, RawEventWait).ConfigureAwait(false))
             Log.RawEventMissed(context.Logger, step, _name);
     }
 

@@ -63,6 +63,21 @@ internal static class RevertEvents
         return events;
     }
 
+    /// <summary>
+    /// The raw events libvirt sends for a start, in their order: a revert holds the domain's events back until it
+    /// has seen every one, since the first is no sign that the others were sent (each may come in its own delivery).
+    /// Measured with <c>virsh event</c> on libvirt 9.0 and 11.3: a boot to running is Resumed (QEMU's RESUME,
+    /// handled as the vCPUs start) then Started; a restore to running Started then Resumed; to paused, Started
+    /// then Suspended; defined only, Defined.
+    /// </summary>
+    public static IReadOnlyList<DomainEventType> RawOfStart(RevertStart start, DomainState target) => (start, target) switch
+    {
+        (RevertStart.DefineOnly, _) => [DomainEventType.Defined],
+        (_, DomainState.Paused) => [DomainEventType.Started, DomainEventType.Suspended],
+        (RevertStart.FreshBoot, _) => [DomainEventType.Resumed, DomainEventType.Started],
+        _ => [DomainEventType.Started, DomainEventType.Resumed],
+    };
+
     /// <summary>The patch's table: the events for a change of state within one process's life (or a start/stop).</summary>
     public static IReadOnlyList<RevertEvent> Transition(DomainState oldState, DomainState newState)
     {

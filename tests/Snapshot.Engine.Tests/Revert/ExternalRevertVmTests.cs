@@ -2,13 +2,14 @@ using System.Runtime.Versioning;
 using System.Xml.Linq;
 using Snapshot.Interop;
 using Snapshot.TestGuest;
+using Xunit.Abstractions;
 
 namespace Snapshot.Engine.Tests.Revert;
 
 /// <summary>Reverts a real TCG test guest on each stack (Stack) to external snapshots taken by virsh.</summary>
 [Collection("vm")]
 [SupportedOSPlatform("linux")]
-public sealed class ExternalRevertVmTests
+public sealed class ExternalRevertVmTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly string[] RunningToRunning = ["Stopped FromSnapshot", "Defined FromSnapshot", "Started FromSnapshot"];
@@ -70,7 +71,8 @@ public sealed class ExternalRevertVmTests
     [MemberData(nameof(Stack.Names), MemberType = typeof(Stack))]
     public async Task Preflight_failures_leave_the_guest_running_and_events_follow_the_table(string stack)
     {
-        await using var vm = await GuestEngine.StartAsync(stack, "revert-states");
+        var log = new OutputLogger(output);
+        await using var vm = await GuestEngine.StartAsync(stack, "revert-states", log);
         var (guest, engine) = (vm.Guest, vm.Engine);
         using var events = new EventRecorder(engine, guest.DomainName);
         var name = guest.DomainName;
@@ -139,6 +141,8 @@ public sealed class ExternalRevertVmTests
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
+        // Every start above waited for the raw events libvirt sends for it (RevertEvents.RawOfStart), none in vain.
+        log.Lines.Should().NotContain(l => l.Contains("not seen within the wait", StringComparison.Ordinal));
     }
 
     private static async Task ExpectRefusalAsync(TestGuest.TestGuest guest, SnapshotEngine engine, string snapshot, SnapshotRevertOptions options,
