@@ -22,9 +22,17 @@ internal sealed record InstantDisk(string Target, string? Source, bool External,
 /// <param name="Transport">How QEMU's stream reaches the memory file.</param>
 /// <param name="QemuOwner">With <see cref="MemoryTransport.QemuOpensFile"/>: the <c>uid:gid</c> QEMU runs as (libvirt's DAC image label), which
 /// must be able to write the file; null when QEMU runs unconfined by DAC.</param>
+/// <param name="QemuVersion">The version of the QEMU running the domain (asked once, in the preflight).</param>
+/// <param name="BackgroundSnapshotOn">Whether QEMU's background-snapshot capability was already on at the preflight.</param>
 internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent,
-    MemoryTransport Transport = MemoryTransport.Pipe, string? QemuOwner = null)
+    MemoryTransport Transport = MemoryTransport.Pipe, string? QemuOwner = null, Version? QemuVersion = null, bool BackgroundSnapshotOn = false)
 {
+    /// <summary>The first QEMU whose background snapshot puts back the paused run state instead of starting the vCPUs (migration.c, bg_migration_thread).</summary>
+    public static readonly Version KeepsGuestPausedSince = new(8, 2);
+
+    /// <summary>Whether QEMU restarts the vCPUs itself once its write tracking is on (7.2 does; 8.2 and later never do).</summary>
+    public bool QemuResumesGuest => QemuVersion is null || QemuVersion < KeepsGuestPausedSince;
+
     public IEnumerable<InstantDisk> ExternalDisks => Disks.Where(d => d.External);
 }
 
@@ -39,12 +47,15 @@ internal static class InstantPreflight
     public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, IHypervisorFiles files, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
-        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, qemu.QueryVersion);
+        // Asked once: the transport may depend on it, and the pause does (whether QEMU resumes the guest itself).
+        Version? version = null;
+        Version QemuVersion() => version ??= qemu.QueryVersion();
+        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, QemuVersion);
         CheckRunning(dom, domain);
         var domainXml = XElement.Parse(dom.GetXmlDesc());
         UntrackedMemory.Check(domainXml, domain);
         CheckNoJob(domain, qemu);
-        CheckCapabilities(domain, qemu);
+        var backgroundSnapshotOn = CheckCapabilities(domain, qemu);
 
         var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         CheckNameFree(dom, domain, name);
@@ -60,7 +71,7 @@ internal static class InstantPreflight
             parent = current.Name;
         }
         var owner = transport == MemoryTransport.QemuOpensFile ? QemuOwner(domainXml) : null;
-        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner);
+        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner, QemuVersion(), backgroundSnapshotOn);
     }
 
     /// <summary>The <c>uid:gid</c> of libvirt's DAC image label on the running domain (<c>+64055:+994</c>), null without one.</summary>
@@ -97,7 +108,8 @@ internal static class InstantPreflight
             throw NotSupported($"QEMU of domain '{domain}' has a migration in progress (status {migration.Status}); wait for it to end or cancel it");
     }
 
-    private static void CheckCapabilities(string domain, QemuMigration qemu)
+    /// <summary>Refuses a QEMU without the capability or with one it conflicts with; says whether the capability is on already.</summary>
+    private static bool CheckCapabilities(string domain, QemuMigration qemu)
     {
         var caps = qemu.QueryCapabilities();
         if (!caps.ContainsKey(QemuMigration.BackgroundSnapshot))
@@ -108,6 +120,7 @@ internal static class InstantPreflight
             throw NotSupported($"domain '{domain}' has migration capabilities on that QEMU refuses with '{QemuMigration.BackgroundSnapshot}': " +
                 $"{string.Join(", ", conflicting)}; turn them off first (virsh qemu-monitor-command {domain} " +
                 $"'{QemuMigration.Build("migrate-set-capabilities", w => { w.WriteStartArray("capabilities"); foreach (var c in conflicting) { w.WriteStartObject(); w.WriteString("capability", c); w.WriteBoolean("state", false); w.WriteEndObject(); } w.WriteEndArray(); })}')");
+        return caps[QemuMigration.BackgroundSnapshot];
     }
 
     private static void CheckNameFree(LibvirtDomain dom, string domain, string name)

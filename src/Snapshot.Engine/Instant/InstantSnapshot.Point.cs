@@ -160,7 +160,8 @@ internal sealed partial class InstantSnapshot
             if (status.Pages > 0 || status.Status == "completed")
             {
                 var pagesSeen = clock.Elapsed;
-                if (_qemu.QueryRunning())
+                // QEMU 8.2 and later never restart the vCPUs themselves: asking whether they run would only lengthen the pause.
+                if (_plan!.QemuResumesGuest && _qemu.QueryRunning())
                 {
                     _resumedBy = "QEMU";
                 }
@@ -171,7 +172,7 @@ internal sealed partial class InstantSnapshot
                 }
                 // Where the wait goes: QEMU's first page (each poll one monitor round trip) or the resume after it.
                 _resumeDetail = string.Create(CultureInfo.InvariantCulture,
-                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms after migrate returned; query-status and resume {(clock.Elapsed - pagesSeen).TotalMilliseconds:0.0} ms");
+                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms after migrate returned; {(_plan.QemuResumesGuest ? "query-status and resume" : "resume")} {(clock.Elapsed - pagesSeen).TotalMilliseconds:0.0} ms");
                 // The event follows within moments; else our own clock stands in.
                 return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
                     ? watch.Resumed!.Value

@@ -179,7 +179,8 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
 
     private void EnableBackgroundSnapshot()
     {
-        var wasOn = _qemu.QueryCapabilities().TryGetValue(QemuMigration.BackgroundSnapshot, out var on) && on;
+        // What the preflight saw: nothing between it and here touches QEMU's capabilities.
+        var wasOn = _plan!.BackgroundSnapshotOn;
         try
         {
             _qemu.SetCapability(QemuMigration.BackgroundSnapshot, true);

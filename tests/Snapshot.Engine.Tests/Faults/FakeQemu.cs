@@ -34,8 +34,15 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// <summary>The status the migration ends in ("completed" or "failed").</summary>
     public string EndStatus { get; set; } = "completed";
 
-    /// <summary>Whether starting the background snapshot restarts the guest's CPUs, as QEMU 7.2 does (8.2 and later do not).</summary>
-    public bool ResumesGuest { get; set; } = true;
+    /// <summary>Whether starting the background snapshot restarts the guest's CPUs: as the real one of <see cref="Version"/> unless set
+    /// (QEMU 7.2 does, 8.2 and later do not).</summary>
+    public bool ResumesGuest
+    {
+        get => _resumesGuest ?? Version < new Version(8, 2);
+        set => _resumesGuest = value;
+    }
+
+    private bool? _resumesGuest;
 
     /// <summary>What <c>query-version</c> answers: QEMU 10.0 opens a <c>file:</c> URI itself, 7.2 cannot.</summary>
     public Version Version { get; set; } = new(10, 0, 2);

@@ -188,7 +188,11 @@ public sealed class InstantFaultTests
     [Fact]
     public async Task A_failed_background_snapshot_leaves_a_running_guest_on_the_overlays_and_no_file()
     {
-        using var node = new FaultNode(new FaultHook(), q => q.EndStatus = "failed");
+        using var node = new FaultNode(new FaultHook(), q =>
+        {
+            q.EndStatus = "failed";
+            q.ResumesGuest = true; // the failure comes after QEMU's own resume, as on QEMU 7.2
+        });
         var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
 
         var e = await node.Engine.Domain(FaultNode.Domain).Invoking(x => x.CreateAsync(Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
@@ -233,6 +237,38 @@ public sealed class InstantFaultTests
         info.Name.Should().Be("s1");
         node.Dom.GetState().State.Should().Be(DomainState.Running, "the engine resumed it");
         Magic(memory).Should().Be("LibvirtQemudSave");
+    }
+
+    [Fact]
+    public async Task QEMU_10_is_not_asked_whether_its_vcpus_run_before_the_engine_resumes_the_guest()
+    {
+        // QEMU 8.2 and later never restart the vCPUs themselves: a query-status inside the pause would only lengthen it.
+        using var node = new FaultNode(new FaultHook(), q => q.Version = new Version(10, 0, 2));
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
+
+        node.Dom.GetState().State.Should().Be(DomainState.Running, "the engine resumed it");
+        node.Qemu!.Executed.Should().NotContain("query-status");
+        node.Qemu.Executed.Count(c => c == "query-version").Should().Be(1, "the preflight asks QEMU's version once");
+        node.Qemu.Executed.Count(c => c == "query-migrate-capabilities").Should().Be(1, "the capability step uses what the preflight saw");
+    }
+
+    [Fact]
+    public async Task QEMU_7_2_is_asked_whether_its_vcpus_run_since_it_resumes_the_guest_itself()
+    {
+        // Its vCPUs not yet restarted when the engine sees the first page: the engine asks, then resumes.
+        using var node = new FaultNode(new FaultHook(), q =>
+        {
+            q.Version = new Version(7, 2, 22);
+            q.ResumesGuest = false;
+        });
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
+
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        node.Qemu!.Executed.Should().Contain("query-status", "QEMU 7.2 may have restarted the vCPUs before the engine saw a page");
     }
 
     [Fact]
