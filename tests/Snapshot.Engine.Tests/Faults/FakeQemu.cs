@@ -38,7 +38,7 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// (QEMU 7.2 does, 8.2 and later do not).</summary>
     public bool ResumesGuest
     {
-        get => _resumesGuest ?? Version < new Version(8, 2);
+        get => _resumesGuest ?? Version < InstantPlan.KeepsGuestPausedSince;
         set => _resumesGuest = value;
     }
 
