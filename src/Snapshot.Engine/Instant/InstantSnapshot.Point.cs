@@ -46,7 +46,7 @@ internal sealed partial class InstantSnapshot
         Timeline?.Mark("suspended");
     }
 
-    /// <summary>Steps 11-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    /// <summary>Steps 11-15: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
     public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
     {
         var plan = _plan!;

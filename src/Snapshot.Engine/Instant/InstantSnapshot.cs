@@ -147,7 +147,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         }
     }
 
-    /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
+    /// <summary>Steps 16-20: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         var takenAt = _point!.TakenAt;
@@ -174,7 +174,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         await _run.Run("collapse-huge-pages", () => CollapseHugePages(ct), CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 20-21. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    /// <summary>Steps 21-22. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
