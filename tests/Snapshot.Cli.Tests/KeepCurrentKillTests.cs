@@ -30,7 +30,7 @@ public sealed class KeepCurrentKillTests
         // Inside the kept snapshot's create (the disks already on its overlays): neither.
         var before = await guest.WaitForSequenceAsync(s => s >= seq1 + 3, Wait);
         var filesBefore = Files(guest.Directory);
-        RunKilled("instant-create:switch-disks", "-c", on.Uri, "snapshot-revert", d, "s1", "--keep-current=k1").ExitCode.Should().Be(137);
+        RunKilled($"instant-create:{InstantSteps.SwitchDisks(guest)}", "-c", on.Uri, "snapshot-revert", d, "s1", "--keep-current=k1").ExitCode.Should().Be(137);
         var recovered = Recover(on, d);
         recovered.GetProperty("operation").GetString().Should().Be("keep-current-revert");
         recovered.GetProperty("outcome").GetString().Should().Be("rolled-back", recovered.ToString());

@@ -23,8 +23,9 @@ public sealed class RemoteInstantCliTests
         var overlay = guest.Directory + "/k.qcow2";
         var start = VirtSnap.StartInfo("-c", remote.Uri, "snapshot-create-as", guest.DomainName, "k", "--instant",
             "--memspec", memory, "--diskspec", $"vda,file={overlay}");
-        // Killed right after migrate returned: QEMU has opened (and emptied) the file, the header is not written yet.
-        start.Environment["VIRTSNAP_TEST_KILL_AFTER"] = "instant-create:start-background-snapshot";
+        // Killed right after the disk switch that follows migrate on QEMU 10: QEMU has opened (and emptied) the
+        // file, the header is not written yet.
+        start.Environment["VIRTSNAP_TEST_KILL_AFTER"] = "instant-create:switch-disks-after-migrate";
         var killed = VirtSnap.RunProcess(start);
         killed.ExitCode.Should().Be(137, killed.Err);
         File.Exists(guest.LocalPath(memory)).Should().BeTrue("the killed run could not clean up");

@@ -15,6 +15,7 @@ internal sealed partial class InstantSnapshot
     private string _resumedBy = "";
     private string _resumeDetail = "";
     private bool _migrationCompleted;
+    private TimeSpan? _held;
 
     private PauseWatch? _watch;
     private IDisposable? _subscription;
@@ -45,7 +46,7 @@ internal sealed partial class InstantSnapshot
         Timeline?.Mark("suspended");
     }
 
-    /// <summary>Steps 11-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    /// <summary>Steps 11-15: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
     public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
     {
         var plan = _plan!;
@@ -53,31 +54,24 @@ internal sealed partial class InstantSnapshot
         var clock = _clock;
         try
         {
-            await _run.Run("switch-disks", () =>
+            // QEMU 7.2 restarts the vCPUs itself once its write tracking is on, so the disks must be on their
+            // overlays before migrate. QEMU 8.2+ leaves the guest paused until the engine resumes it: migrate first,
+            // and QEMU's pre-fault pass over all guest RAM runs while libvirt switches the disks, not after it.
+            TimeSpan disksSwitched, migrateReturned;
+            if (plan.QemuResumesGuest)
             {
-                var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
-                if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
-                    flags |= SnapshotCreateFlags.ReuseExt;
-                _qemu.SwitchDisks(_diskOnlyXml, flags);
-                _disksSwitched = true;
-                var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
-                _run.Ledger.Record("switch-disks", $"the disks now run on overlays {overlays}",
-                    fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
-            }, ct).ConfigureAwait(false);
-            var disksSwitched = clock.Elapsed;
-
-            await _run.Run("start-background-snapshot", () =>
+                await SwitchDisksAsync("switch-disks", plan, ct).ConfigureAwait(false);
+                disksSwitched = clock.Elapsed;
+                await StartBackgroundSnapshotAsync(plan, ct).ConfigureAwait(false);
+                migrateReturned = clock.Elapsed;
+            }
+            else
             {
-                var toFile = plan.Transport == MemoryTransport.QemuOpensFile;
-                if (toFile)
-                    _qemu.MigrateToFile(_memory!.Path, _memory.StreamOffset);
-                else
-                    _qemu.MigrateToFd(_fdName);
-                _migrationStarted = true; // the migration owns the descriptor (or its own file) now
-                _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
-                    JournalFact.Of(JournalFacts.MigrationStarted));
-            }, ct).ConfigureAwait(false);
-            var migrateReturned = clock.Elapsed;
+                await StartBackgroundSnapshotAsync(plan, ct).ConfigureAwait(false);
+                migrateReturned = clock.Elapsed;
+                await SwitchDisksAsync("switch-disks-after-migrate", plan, ct).ConfigureAwait(false);
+                disksSwitched = clock.Elapsed;
+            }
 
             var resumedAt = await _run.RunAsync("wait-resume", async () =>
             {
@@ -103,9 +97,13 @@ internal sealed partial class InstantSnapshot
                 takenAt = _suspendedAt;
                 _pauseSource = "engine timestamps (no lifecycle events)";
             }
+            var steps = plan.QemuResumesGuest
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"disk-only snapshot {(disksSwitched - _suspended).TotalMilliseconds:0.0} ms, migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"migrate {(migrateReturned - _suspended).TotalMilliseconds:0.0} ms, disk-only snapshot beside QEMU's pre-fault {(disksSwitched - migrateReturned).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - disksSwitched).TotalMilliseconds:0.0} ms later");
             var timing = string.Create(CultureInfo.InvariantCulture,
-                $"pause: suspend {_suspended.TotalMilliseconds:0.0} ms, disk-only snapshot {(disksSwitched - _suspended).TotalMilliseconds:0.0} ms, " +
-                $"migrate {(migrateReturned - disksSwitched).TotalMilliseconds:0.0} ms, resumed by {_resumedBy} {(clock.Elapsed - migrateReturned).TotalMilliseconds:0.0} ms later (engine clock){_resumeDetail}");
+                $"pause: suspend {_suspended.TotalMilliseconds:0.0} ms, {steps} (engine clock){_resumeDetail}");
             Log.InstantStep(context.Logger, _domain, plan.Name, timing);
             if (Timeline is { } timeline)
                 Log.InstantTimeline(context.Logger, _domain, plan.Name, timeline);
@@ -123,6 +121,31 @@ internal sealed partial class InstantSnapshot
             StopWatching();
         }
     }
+
+    private Task SwitchDisksAsync(string step, InstantPlan plan, CancellationToken ct) =>
+        _run.Run(step, () =>
+        {
+            var flags = SnapshotCreateFlags.DiskOnly | SnapshotCreateFlags.NoMetadata | SnapshotCreateFlags.Atomic;
+            if (options.Modifiers.ReuseExternal || _run.Ledger.Has("create-overlays"))
+                flags |= SnapshotCreateFlags.ReuseExt;
+            _qemu.SwitchDisks(_diskOnlyXml, flags);
+            _disksSwitched = true;
+            var overlays = string.Join(", ", plan.ExternalDisks.Select(d => $"{d.Target}: {d.Overlay} (backing {d.Source})"));
+            _run.Ledger.Record(step, $"the disks now run on overlays {overlays}",
+                fact: JournalFact.Of(JournalFacts.DisksSwitched, [.. plan.ExternalDisks.SelectMany(d => new[] { d.Target, d.Overlay })]));
+        }, ct);
+
+    private Task StartBackgroundSnapshotAsync(InstantPlan plan, CancellationToken ct) =>
+        _run.Run("start-background-snapshot", () =>
+        {
+            if (plan.Transport == MemoryTransport.QemuOpensFile)
+                _qemu.MigrateToFile(_memory!.Path, _memory.StreamOffset);
+            else
+                _qemu.MigrateToFd(_fdName);
+            _migrationStarted = true; // the migration owns the descriptor (or its own file) now
+            _run.Ledger.Record("start-background-snapshot", "started QEMU's background snapshot", DrainMigrationAsync,
+                JournalFact.Of(JournalFacts.MigrationStarted));
+        }, ct);
 
     private void StopWatching()
     {
@@ -167,12 +190,17 @@ internal sealed partial class InstantSnapshot
                 }
                 else
                 {
+                    if (ResumeTogether is { } barrier)
+                    {
+                        await barrier.ArriveAsync().ConfigureAwait(false);
+                        _held = clock.Elapsed - pagesSeen;
+                    }
                     dom.Resume();
                     _resumedBy = "the engine";
                 }
                 // Where the wait goes: QEMU's first page (each poll one monitor round trip) or the resume after it.
                 _resumeDetail = string.Create(CultureInfo.InvariantCulture,
-                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms after migrate returned; {(_plan.QemuResumesGuest ? "query-status and resume" : "resume")} {(clock.Elapsed - pagesSeen).TotalMilliseconds:0.0} ms");
+                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms into the wait; {(_held is { } held ? $"held for the group {held.TotalMilliseconds:0.0} ms, " : "")}{(_plan.QemuResumesGuest ? "query-status and resume" : "resume")} {(clock.Elapsed - pagesSeen - (_held ?? TimeSpan.Zero)).TotalMilliseconds:0.0} ms");
                 // The event follows within moments; else our own clock stands in.
                 return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
                     ? watch.Resumed!.Value

@@ -24,6 +24,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         new StepDefinition("pause", "pausing the guest"),
         new StepDefinition("switch-disks", "putting the disks on overlays"),
         new StepDefinition("start-background-snapshot", "starting QEMU's background snapshot"),
+        new StepDefinition("switch-disks-after-migrate", "putting the disks on overlays while QEMU sets up its write"),
         new StepDefinition("wait-resume", "waiting for QEMU's RAM write tracking to resume the guest"),
         new StepDefinition("write-header-beside-stream", "writing the memory file's header beside QEMU's stream"),
         new StepDefinition("write-memory", "writing the guest's memory"),
@@ -56,6 +57,9 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
 
     /// <summary>A member of a group snapshot: its registration is undone when another member fails.</summary>
     public bool InGroup { get; init; }
+
+    /// <summary>A group member whose guest the engine resumes waits here for the others' points before resuming it.</summary>
+    public ResumeBarrier? ResumeTogether { get; set; }
 
     /// <summary>The domain's name.</summary>
     public string Domain => _domain;
@@ -143,7 +147,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         }
     }
 
-    /// <summary>Steps 15-19: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
+    /// <summary>Steps 16-20: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
         var takenAt = _point!.TakenAt;
@@ -170,7 +174,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         await _run.Run("collapse-huge-pages", () => CollapseHugePages(ct), CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Steps 20-21. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
+    /// <summary>Steps 21-22. The memory is complete: registering takes milliseconds, and a cancel now would throw away a finished snapshot.</summary>
     public async Task<SnapshotInfo> RegisterAsync()
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);

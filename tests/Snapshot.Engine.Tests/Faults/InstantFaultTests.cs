@@ -39,8 +39,9 @@ public sealed class InstantFaultTests
         ("hand-pipe-to-qemu", Leaves.Unchanged),
         ("create-overlays", Leaves.Unchanged),
         ("pause", Leaves.OverlaysDeleted),
-        ("switch-disks", Leaves.OverlaysDeleted),
-        ("start-background-snapshot", Leaves.OnOverlays),
+        ("switch-disks", Leaves.OverlaysDeleted), // QEMU 7.2's place for it
+        ("start-background-snapshot", Leaves.OverlaysDeleted), // QEMU 8.2+: the disks switch after it
+        ("switch-disks-after-migrate", Leaves.OverlaysDeleted | Leaves.Drained),
         ("wait-resume", Leaves.OnOverlays | Leaves.Drained),
         ("write-header-beside-stream", Leaves.OnOverlays | Leaves.Drained),
         ("write-memory", Leaves.OnOverlays | Leaves.Drained),
@@ -58,7 +59,13 @@ public sealed class InstantFaultTests
     private static readonly string[] PipeOnly = ["write-header", "start-relay", "hand-pipe-to-qemu", "finish-relay"];
     private const string QemuFileOnly = "write-header-beside-stream";
 
-    private static FaultNode NodeFor(string step, FaultHook hook) => new(hook, qemuOpensFile: step == QemuFileOnly);
+    // The disk switch's two places: before migrate for QEMU 7.2, which restarts the guest itself; after it for 8.2+ (the fake's default, 10.0).
+    private const string Qemu72Only = "switch-disks";
+    private const string Qemu82Only = "switch-disks-after-migrate";
+    private static readonly Version Qemu72 = new(7, 2, 22);
+
+    private static FaultNode NodeFor(string step, FaultHook hook) =>
+        step == Qemu72Only ? new(hook, q => q.Version = Qemu72) : new(hook, qemuOpensFile: step == QemuFileOnly);
 
     [Fact]
     public void Every_step_of_the_operation_has_a_fault_expectation() =>
@@ -74,7 +81,7 @@ public sealed class InstantFaultTests
 
         var info = await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay) with { OnSnapshotPoint = p => point = p });
 
-        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => n != QemuFileOnly));
+        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => n is not QemuFileOnly and not Qemu72Only));
         info.Name.Should().Be("s1");
         info.MemoryFile.Should().Be(memory);
         point.Should().NotBeNull();
@@ -94,7 +101,7 @@ public sealed class InstantFaultTests
 
         var info = await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
 
-        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => !PipeOnly.Contains(n)));
+        hook.Before.Select(p => p.Step).Should().Equal(InstantSnapshot.Sequence.Names.Where(n => !PipeOnly.Contains(n) && n != Qemu72Only));
         node.Qemu!.OpenDescriptors.Should().Be(0, "no descriptor was handed to QEMU");
         info.MemoryFile.Should().Be(memory);
         Magic(memory).Should().Be("LibvirtQemudSave");
@@ -117,6 +124,24 @@ public sealed class InstantFaultTests
         hook.Before.Select(p => p.Step).Should().Equal("preflight");
         node.Qemu!.Executed.Should().Contain("query-version").And.NotContain("migrate-set-capabilities");
         File.Exists(memory).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task On_QEMU_7_2_the_disks_switch_before_migrate_and_a_fault_at_migrate_leaves_them_on_the_overlays()
+    {
+        var hook = new FaultHook("start-background-snapshot");
+        using var node = new FaultNode(hook, q => q.Version = Qemu72);
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        var e = await node.Engine.Domain(FaultNode.Domain).Invoking(x => x.CreateAsync(Request(memory, overlay))).Should().ThrowAsync<SnapshotException>();
+
+        hook.Before.Select(p => p.Step).Should().ContainInOrder("pause", Qemu72Only, "start-background-snapshot").And.NotContain(Qemu82Only);
+        e.Which.Message.Should().Contain($"the disks now run on overlays vda: {overlay} (backing {node.Disk})").And.NotContain("background snapshot was let run");
+        node.Qemu!.DisksSwitched.Should().BeTrue();
+        File.Exists(overlay).Should().BeTrue("the disks run on it");
+        File.Exists(memory).Should().BeFalse();
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        ShouldHaveRestoredQemu(node);
     }
 
     [Theory]

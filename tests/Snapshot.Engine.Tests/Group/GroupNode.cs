@@ -11,7 +11,7 @@ internal sealed class GroupNode : IDisposable
 {
     private readonly Dictionary<string, FakeQemu> _qemus = new(StringComparer.Ordinal);
 
-    public GroupNode(IStepHook hook, int domains = 2, string secondDevices = "")
+    public GroupNode(IStepHook hook, int domains = 2, string secondDevices = "", Action<string, FakeQemu>? configure = null)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("virtsnap-group-").FullName;
         Records = System.IO.Directory.CreateDirectory(Path("records")).FullName;
@@ -37,6 +37,7 @@ internal sealed class GroupNode : IDisposable
         Engine = new SnapshotEngine(Connection, null, ownsConnection: true, new EngineSeams(hook, d =>
         {
             var qemu = new FakeQemu(d);
+            configure?.Invoke(d.Name, qemu);
             lock (_qemus)
                 _qemus[d.Name] = qemu;
             return qemu;
