@@ -32,6 +32,7 @@ internal sealed record OptionName(string Name, string? Disk = null)
     public static readonly OptionName MemoryExternal = new("MemorySpec.External");
     public static readonly OptionName Disks = new("Disks");
     public static readonly OptionName Force = new("Force");
+    public static readonly OptionName DiscardCurrent = new("DiscardCurrent");
     public static readonly OptionName MetadataOnly = new("MetadataOnly");
     public static readonly OptionName Keep = new("Keep");
     public static readonly OptionName OlderThan = new("OlderThan");

@@ -1,10 +1,11 @@
+using System.Xml.Linq;
 using Snapshot.Interop;
 
 namespace Snapshot.Engine;
 
 /// <summary>
-/// Reverts a domain to a snapshot (null: the current one). Internal snapshots go through libvirt;
-/// external ones, which libvirt 9.0 refuses, through <see cref="ExternalRevert"/>.
+/// Reverts a domain to a snapshot (null: the current one). Internal snapshots go through libvirt, once
+/// <see cref="InternalRevertPreflight"/> found nothing depending on the images they rewrite; external ones, which libvirt 9.0 refuses, through <see cref="ExternalRevert"/>.
 /// </summary>
 internal sealed class SnapshotRevert(EngineContext context)
 {
@@ -30,8 +31,16 @@ internal sealed class SnapshotRevert(EngineContext context)
             flags |= SnapshotRevertFlags.Force;
         if (options.ResetNvram)
             flags |= SnapshotRevertFlags.ResetNvram;
+        var left = await InternalRevertPreflight.CheckAsync(dom, snapshot, options.DiscardCurrent, context.Files, cancellationToken).ConfigureAwait(false);
         Log.RevertingInternal(context.Logger, dom.Name, info.Name, flags);
         await Task.Run(() => snapshot.Revert(flags), CancellationToken.None).ConfigureAwait(false);
+        // The preflight let a current disk on the rewritten image through only to be discarded: its state is gone with the revert.
+        if (options.DiscardCurrent)
+        {
+            var now = RevertDefinition.DiskSources(XElement.Parse(dom.GetXmlDesc())).Values;
+            await RevertCleanup.CleanUpAfterRevertAsync(context.Logger, dom, [], [], left, discardCurrent: true, now, neededBefore: null, context.Files, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
         if (options.DiscardDescendants && snapshot.ChildCount() > 0)
             await Task.Run(() => snapshot.Delete(SnapshotDeleteFlags.ChildrenOnly), CancellationToken.None).ConfigureAwait(false);
         return EngineContext.Describe(snapshot);

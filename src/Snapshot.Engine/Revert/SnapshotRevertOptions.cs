@@ -43,7 +43,8 @@ public sealed record SnapshotRevertOptions
 
     /// <summary>
     /// Discard the state being left: the layer the domain ran on, when it is a revert layer virt-snap made and
-    /// nothing needs, is deleted. Without it such a layer is kept: it holds a branch tip (<see cref="BranchTip"/>).
+    /// nothing needs, is deleted. Without it such a layer is kept: it holds a branch tip (<see cref="BranchTip"/>). A revert to
+    /// an internal snapshot is refused without it when the domain's current disk is backed by the image the revert rewrites.
     /// </summary>
     public bool DiscardCurrent { get; init; }
 }

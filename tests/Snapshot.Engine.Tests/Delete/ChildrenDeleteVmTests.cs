@@ -92,7 +92,8 @@ public sealed class ChildrenDeleteVmTests
         return (result, after.Count == before.Count && before.All(h => after.TryGetValue(h.Key, out var a) && a == h.Value));
     }
 
-    private static Dictionary<string, string> Hashes(TestGuest.TestGuest guest) =>
+    /// <summary>The SHA-256 of every file beside the guest but its serial log (read with the guest paused: QEMU writes none).</summary>
+    internal static Dictionary<string, string> Hashes(TestGuest.TestGuest guest) =>
         Directory.GetFiles(guest.Directory).Where(f => !f.EndsWith("serial.log", StringComparison.Ordinal))
             .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
 

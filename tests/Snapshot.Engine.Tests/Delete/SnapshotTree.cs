@@ -63,7 +63,7 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
     }
 
     /// <summary>Reverts to a snapshot with memory and checks the guest goes on from exactly its sequence number.</summary>
-    public async Task RevertAsync(string name)
+    public async Task RevertAsync(string name, SnapshotRevertOptions? options = null)
     {
         // Paused first, and a moment given to the serial log: only the reverted guest prints after the mark.
         if (guest.Domain.GetState().State == DomainState.Running)
@@ -72,7 +72,7 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
         var mark = guest.Mark();
         var frozen = FrozenImage(name);
         var before = guest.ReadDiskSequence(frozen);
-        await domain.RevertAsync(name);
+        await domain.RevertAsync(name, options);
         Note($"reverting {name}: its frozen {Path.GetFileName(frozen)} held {before}");
         (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(_sequences[name] + 1, $"the guest goes on from '{name}'\n{History}");
         guest.InconsistentLinesAfter(mark).Should().BeEmpty($"the revert to '{name}' is consistent\n{History}");
