@@ -70,7 +70,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         {
             LibvirtEventLoop.EnsureStarted();
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or LibvirtException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or LibvirtException)
         {
         }
     }, null);
