@@ -1,6 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using Snapshot.Cli.Common;
 using Snapshot.Cli.Output;
+using Snapshot.Engine;
 
 namespace Snapshot.Cli;
 
@@ -17,6 +18,8 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
+        // Nearly every command connects first thing: libvirt loads while the rest of the start and the parse run.
+        SnapshotEngine.LoadLibvirtInBackground();
         using var signals = new SignalCancellation(error);
 
         // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls

@@ -60,6 +60,22 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     public bool IsAlive => LibvirtError.CheckBool(Interop.Libvirt.virConnectIsAlive(Handle), nameof(Interop.Libvirt.virConnectIsAlive));
 
     /// <summary>
+    /// Loads libvirt and starts its event loop on a pool thread, so that an <see cref="Open"/> soon after finds them
+    /// ready (loading libvirt and the libraries it links is most of a local connection's time). A failure is left to
+    /// that <see cref="Open"/>, which meets it again and reports it.
+    /// </summary>
+    public static void LoadInBackground() => ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    {
+        try
+        {
+            LibvirtEventLoop.EnsureStarted();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or LibvirtException)
+        {
+        }
+    }, null);
+
+    /// <summary>
     /// Opens a connection; <see cref="ConnectFlags.ReadOnly"/> alone uses <c>virConnectOpenReadOnly</c>, other flags
     /// <c>virConnectOpenAuth</c>. The event loop is registered and started first.
     /// </summary>

@@ -15,6 +15,8 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
 
     private SafeFileHandle? _file;
     private SafeFileHandle? _pipeWrite;
+    private MemoryRelay? _prepared;
+    private PipeDrainGuard? _guard;
     private byte[] _header = [];
 
     public string Path { get; } = path;
@@ -109,14 +111,16 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
     /// <summary>The pipe's write end, for QEMU, until <see cref="ReleasePipe"/>.</summary>
     public SafeFileHandle? PipeWriteEnd => _pipeWrite;
 
-    /// <summary>Starts the relay after the header, reading from a new pipe.</summary>
-    public void StartRelay()
+    /// <summary>
+    /// The pipe, its drain guard and the relay's thread, made before the file exists (they change nothing outside this
+    /// process): what <see cref="StartRelay"/> begins. Until then <see cref="ClosePipe"/> undoes it.
+    /// </summary>
+    public void OpenPipe()
     {
         var (read, write) = MemoryRelay.CreatePipe();
-        PipeDrainGuard guard;
         try
         {
-            guard = PipeDrainGuard.Start(read);
+            _guard = PipeDrainGuard.Start(read);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {
@@ -125,9 +129,27 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
             throw new SnapshotException(SnapshotErrorKind.Failed, $"could not start the memory pipe's drain guard: {e.Message}", e);
         }
         _pipeWrite = write;
-        Relay = MemoryRelay.Start(_file!, _header.Length, read);
+        _prepared = MemoryRelay.Prepare(read);
+    }
+
+    /// <summary>Starts the relay after the header, reading from the pipe of <see cref="OpenPipe"/>.</summary>
+    public void StartRelay()
+    {
+        var (relay, guard) = (_prepared!, _guard!);
+        relay.Begin(_file!, _header.Length);
+        (Relay, _prepared, _guard) = (relay, null, null);
         // Read to its end or given up: from then on the guard may drain whatever QEMU still writes.
         _ = Relay.Completion.ContinueWith(_ => guard.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>A pipe the relay never began on: both ends closed (the relay's thread called off), and the guard, reading the end of the stream at once, ends.</summary>
+    public void ClosePipe()
+    {
+        if (Relay is not null)
+            return;
+        ReleasePipe();
+        Interlocked.Exchange(ref _prepared, null)?.Cancel();
+        Interlocked.Exchange(ref _guard, null)?.Dispose();
     }
 
     /// <summary>Closes this process's write end: once QEMU has its own copy, the relay sees the end of the stream when QEMU closes it.</summary>

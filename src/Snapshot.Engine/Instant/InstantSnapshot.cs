@@ -102,51 +102,6 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         Timeline?.Mark("preflight done");
     }
 
-    /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
-    public async Task PrepareAsync(CancellationToken ct)
-    {
-        var plan = _plan!;
-        ct.ThrowIfCancellationRequested();
-        // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
-        _run.Journal?.DeferDurability();
-        // The overlays' process starts (qemu-img, chown) are the longest part of the way to the point: they run
-        // beside steps 2-8, which wait on QEMU; step 9 waits for them and records them.
-        var overlays = StartOverlays(ct);
-        try
-        {
-            await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
-            await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-            Timeline?.Mark("migration settings made");
-            _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
-                plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
-            await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
-            // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
-            // between here and the pause but the disks, which the snapshot itself moves to the overlays.
-            _instantXml = await _run.Run("read-definition", () => dom.GetXmlDesc(DomainXmlFlags.Migratable | DomainXmlFlags.Secure), ct).ConfigureAwait(false);
-            _memory.BuildHeader(_instantXml);
-            if (plan.Transport == MemoryTransport.Pipe)
-            {
-                await _run.Run("write-header", _memory.WriteHeader, ct).ConfigureAwait(false);
-                // QEMU gets the write end of a pipe; the relay writes what comes out of it into the file with O_DIRECT,
-                // after the header. Handed to QEMU before the pause, which getfd would otherwise lengthen.
-                await _run.Run("start-relay", StartRelay, ct).ConfigureAwait(false);
-                await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
-            }
-            // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.
-            Timeline?.Mark("memory file ready");
-            await _run.RunAsync("create-overlays", () => RecordOverlaysAsync(overlays), ct).ConfigureAwait(false);
-            Timeline?.Mark("overlays made");
-            // Built here, not in the pause: the first snapshot of a process would otherwise compile the XML writer there.
-            _diskOnlyXml = InstantXml.DiskOnly(plan);
-        }
-        catch
-        {
-            // The rollback deletes what was made; it waits for the overlays first, never deleting one while it is made.
-            await RecordOverlaysAsync(overlays, rethrow: false).ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>Steps 16-20: the memory written and completed, QEMU's settings put back, the guest RAM on huge pages again.</summary>
     public async Task WriteAsync(IProgress<SnapshotProgress>? progress, CancellationToken ct)
     {
@@ -179,73 +134,6 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     {
         using var snapshot = await _run.Run("register", () => Register(_registration), CancellationToken.None).ConfigureAwait(false);
         return await _run.Run("describe", () => EngineContext.Describe(snapshot), CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private void EnableBackgroundSnapshot()
-    {
-        // What the preflight saw: nothing between it and here touches QEMU's capabilities.
-        var wasOn = _plan!.BackgroundSnapshotOn;
-        try
-        {
-            _qemu.SetCapability(QemuMigration.BackgroundSnapshot, true);
-        }
-        catch (QemuCommandException e)
-        {
-            var fix = InstantPreflight.UserfaultfdRestricted()
-                ? "; QEMU runs unprivileged and needs userfaultfd write-protect: run: sysctl -w vm.unprivileged_userfaultfd=1"
-                : "";
-            throw new SnapshotException(SnapshotErrorKind.NotSupported,
-                $"QEMU refused the '{QemuMigration.BackgroundSnapshot}' capability: {e.Description}{fix}", e);
-        }
-        if (wasOn)
-            return;
-        _capabilityToRestore = false;
-        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync,
-            JournalFacts.Setting(QemuMigration.BackgroundSnapshot, "off"));
-    }
-
-    private void RaiseBandwidth()
-    {
-        var before = _qemu.QueryMaxBandwidth();
-        _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
-        _bandwidthToRestore = before;
-        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync,
-            JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
-    }
-
-    private async Task CreateMemoryFileAsync(CancellationToken ct)
-    {
-        // Where QEMU opens it itself, as its own user: that user must be able to write it (given back once complete).
-        if (_plan!.Transport == MemoryTransport.QemuOpensFile)
-            await _memory!.CreateForQemuAsync(_plan.QemuOwner, ct).ConfigureAwait(false);
-        else
-            _memory!.Create();
-        _run.Ledger.Record("create-memory-file", $"created the partial memory file {_memory.Path}", report =>
-        {
-            _memory.Discard(report, evenComplete: _registrationUndone);
-            return Task.CompletedTask;
-        }, JournalFacts.Created(_memory.Path, JournalFacts.MemoryRole));
-        if (_plan.Transport == MemoryTransport.QemuOpensFile)
-            _run.Note(JournalFact.Of(JournalFacts.QemuOpensFile, "path", _memory.Path));
-    }
-
-    private void StartRelay()
-    {
-        _memory!.StartRelay();
-        _run.Ledger.Record("start-relay", "started the memory relay", _ => _memory.StopRelayAsync());
-    }
-
-    private void HandPipeToQemu()
-    {
-        _qemu.GetFd(_memory!.PipeWriteEnd!, _fdName);
-        _memory.ReleasePipe();
-        _run.Ledger.Record("hand-pipe-to-qemu", "handed the memory pipe to QEMU", _ =>
-        {
-            // Once the migration started it owns the descriptor.
-            if (!_migrationStarted)
-                Try("closing the descriptor handed to QEMU", () => _qemu.CloseFd(_fdName));
-            return Task.CompletedTask;
-        }, JournalFact.Of(JournalFacts.QemuFd, "name", _fdName));
     }
 
     private LibvirtDomainSnapshot Register(string registration)

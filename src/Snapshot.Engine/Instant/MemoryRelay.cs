@@ -31,18 +31,15 @@ internal sealed class MemoryRelay
     /// <summary>The pipe buffer asked for (the kernel may grant less).</summary>
     public const int RequestedPipeSize = 8 << 20;
 
-    private readonly SafeFileHandle _file;
     private readonly SafeFileHandle _pipe;
-    private readonly long _start;
     private readonly TaskCompletionSource<RelayResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // True once the file and its offset are set (Begin), false when the relay is called off before (Cancel).
+    private readonly TaskCompletionSource<bool> _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SafeFileHandle _file = null!;
+    private long _start;
     private long _streamBytes;
 
-    private MemoryRelay(SafeFileHandle file, long start, SafeFileHandle pipe)
-    {
-        _file = file;
-        _start = start;
-        _pipe = pipe;
-    }
+    private MemoryRelay(SafeFileHandle pipe) => _pipe = pipe;
 
     /// <summary>Ends with the file complete on the disk, or faults.</summary>
     private int _abandoned;
@@ -72,21 +69,53 @@ internal sealed class MemoryRelay
     /// </summary>
     public static MemoryRelay Start(SafeFileHandle file, long start, SafeFileHandle pipe)
     {
-        ArgumentNullException.ThrowIfNull(file);
+        CheckTarget(file, start);
+        var relay = Prepare(pipe);
+        relay.Begin(file, start);
+        return relay;
+    }
+
+    /// <summary>
+    /// Starts the relay's thread on <paramref name="pipe"/> (a read end, owned from now on) before the file exists, so
+    /// that a thread's start (milliseconds on a loaded host) is not on the way to the snapshot point: it reads nothing
+    /// until <see cref="Begin"/>, and closes the pipe and ends on <see cref="Cancel"/>.
+    /// </summary>
+    public static MemoryRelay Prepare(SafeFileHandle pipe)
+    {
         ArgumentNullException.ThrowIfNull(pipe);
-        if (start < 0 || start % NativeFile.DirectAlignment != 0)
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"must be a multiple of {NativeFile.DirectAlignment}");
-        var relay = new MemoryRelay(file, start, pipe);
+        var relay = new MemoryRelay(pipe);
         var thread = new Thread(relay.Run) { IsBackground = true, Name = "virt-snap memory relay" };
         thread.Start();
         return relay;
+    }
+
+    /// <summary>The relay of <see cref="Prepare"/> writes into <paramref name="file"/> from <paramref name="start"/> (as <see cref="Start"/>).</summary>
+    public void Begin(SafeFileHandle file, long start)
+    {
+        CheckTarget(file, start);
+        (_file, _start) = (file, start);
+        if (!_begun.TrySetResult(true))
+            throw new InvalidOperationException("the relay was already begun or called off");
+    }
+
+    /// <summary>A relay that will never begin: its thread closes the pipe and ends, <see cref="Completion"/> cancelled.</summary>
+    public void Cancel() => _begun.TrySetResult(false);
+
+    private static void CheckTarget(SafeFileHandle file, long start)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (start < 0 || start % NativeFile.DirectAlignment != 0)
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"must be a multiple of {NativeFile.DirectAlignment}");
     }
 
     private void Run()
     {
         try
         {
-            _done.SetResult(Relay());
+            if (_begun.Task.GetAwaiter().GetResult())
+                _done.SetResult(Relay());
+            else
+                _done.SetCanceled();
         }
 #pragma warning disable CA1031 // every failure goes to Completion
         catch (Exception e)
