@@ -53,7 +53,7 @@ internal sealed class GroupFigures(BenchOptions options, Report report)
                     Measure.Run(binary, ["-c", stack.Uri, "snapshot-group-delete", group]);
                 group = string.Create(CultureInfo.InvariantCulture, $"bench-group-{k}");
                 var start = DateTimeOffset.UtcNow;
-                Measure.Run(binary, ["-c", stack.Uri, "snapshot-group-create", group, .. names, "--instant", "--dir", guests[0].Directory]);
+                var created = Measure.Run(binary, ["-c", stack.Uri, "-v", "snapshot-group-create", group, .. names, "--instant", "--dir", guests[0].Directory]);
                 var pauses = new List<(DateTimeOffset Suspended, DateTimeOffset Resumed)>();
                 foreach (var guest in guests)
                     pauses.Add(await PauseAfterAsync(events, guest.DomainUuid, start));
@@ -61,14 +61,17 @@ internal sealed class GroupFigures(BenchOptions options, Report report)
                     pauses.Max(p => (p.Resumed - p.Suspended).TotalMilliseconds),
                     (pauses.Min(p => p.Resumed) - pauses.Max(p => p.Suspended)).TotalMilliseconds,
                     (pauses.Max(p => p.Suspended) - pauses.Min(p => p.Suspended)).TotalMilliseconds,
-                    string.Join("/", pauses.Select(p => Ms((p.Resumed - p.Suspended).TotalMilliseconds)))));
+                    string.Join("/", pauses.Select(p => Ms((p.Resumed - p.Suspended).TotalMilliseconds))),
+                    // Each member's own breakdown (the engine's -v line): where a member's pause goes beside the others.
+                    string.Join(" | ", created.Error.Split('\n').Where(l => l.Contains("pause: suspend", StringComparison.Ordinal))
+                        .Select(l => l[(l.IndexOf(" of ", StringComparison.Ordinal) + 4)..].Trim()))));
                 await Task.Delay(500);
             }
 
             var longest = Measure.Median(rounds.Select(r => r.LongestMs));
             var aloneMs = Measure.Median(alone);
             Add(new Row($"group of {Members}, {size}: the longest member's pause", longest, aloneMs, "ms", "one guest alone", "< 50 ms", longest < 50,
-                $"median of {Rounds} rounds; members' pauses per round: {string.Join("; ", rounds.Select(r => r.Members))} ms; alone: {string.Join("/", alone.Select(Ms))} ms"));
+                $"median of {Rounds} rounds; members' pauses per round: {string.Join("; ", rounds.Select(r => r.Members))} ms; alone: {string.Join("/", alone.Select(Ms))} ms; the last round's members: {rounds[^1].Breakdown}"));
             var common = Measure.Median(rounds.Select(r => r.CommonMs));
             Add(new Row($"group of {Members}, {size}: all paused at once for", common, null, "ms", "-", "> 0 ms in every round", rounds.All(r => r.CommonMs > 0),
                 "per round " + string.Join("/", rounds.Select(r => Ms(r.CommonMs))) + " ms: the earliest RESUMED event minus the latest SUSPENDED one"));
@@ -94,7 +97,7 @@ internal sealed class GroupFigures(BenchOptions options, Report report)
         }
     }
 
-    private sealed record Round(double LongestMs, double CommonMs, double SpreadMs, string Members);
+    private sealed record Round(double LongestMs, double CommonMs, double SpreadMs, string Members, string Breakdown);
 
     private static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
 
