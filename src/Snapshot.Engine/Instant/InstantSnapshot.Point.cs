@@ -15,7 +15,6 @@ internal sealed partial class InstantSnapshot
     private string _resumedBy = "";
     private string _resumeDetail = "";
     private bool _migrationCompleted;
-    private TimeSpan? _held;
 
     private PauseWatch? _watch;
     private IDisposable? _subscription;
@@ -190,17 +189,12 @@ internal sealed partial class InstantSnapshot
                 }
                 else
                 {
-                    if (ResumeTogether is { } barrier)
-                    {
-                        await barrier.ArriveAsync().ConfigureAwait(false);
-                        _held = clock.Elapsed - pagesSeen;
-                    }
                     dom.Resume();
                     _resumedBy = "the engine";
                 }
                 // Where the wait goes: QEMU's first page (each poll one monitor round trip) or the resume after it.
                 _resumeDetail = string.Create(CultureInfo.InvariantCulture,
-                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms into the wait; {(_held is { } held ? $"held for the group {held.TotalMilliseconds:0.0} ms, " : "")}{(_plan.QemuResumesGuest ? "query-status and resume" : "resume")} {(clock.Elapsed - pagesSeen - (_held ?? TimeSpan.Zero)).TotalMilliseconds:0.0} ms");
+                    $": first page seen at poll {polls}, {(pagesSeen - started).TotalMilliseconds:0.0} ms into the wait; {(_plan.QemuResumesGuest ? "query-status and resume" : "resume")} {(clock.Elapsed - pagesSeen).TotalMilliseconds:0.0} ms");
                 // The event follows within moments; else our own clock stands in.
                 return await watch.WaitResumedAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false)
                     ? watch.Resumed!.Value

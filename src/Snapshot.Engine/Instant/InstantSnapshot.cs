@@ -58,9 +58,6 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     /// <summary>A member of a group snapshot: its registration is undone when another member fails.</summary>
     public bool InGroup { get; init; }
 
-    /// <summary>A group member whose guest the engine resumes waits here for the others' points before resuming it.</summary>
-    public ResumeBarrier? ResumeTogether { get; set; }
-
     /// <summary>The domain's name.</summary>
     public string Domain => _domain;
 

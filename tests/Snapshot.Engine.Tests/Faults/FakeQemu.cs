@@ -141,14 +141,14 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                     var file = new FileStream(spec[0], FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
                     file.Position = long.Parse(spec[1], System.Globalization.CultureInfo.InvariantCulture);
                     _status = "active";
-                    _writer = Task.Run(() => WriteMemory(file));
+                    _writer = Task.Factory.StartNew(() => WriteMemory(file), TaskCreationOptions.LongRunning); // its own thread: it sleeps (FirstPageDelay)
                     return Ok(null);
                 case "migrate":
                     var name = ((string)arguments!["uri"]!)["fd:".Length..];
                     if (!_fds.Remove(name, out var target))
                         return Error("GenericError", "File descriptor named not found");
                     _status = "active";
-                    _writer = Task.Run(() => WriteMemory(target));
+                    _writer = Task.Factory.StartNew(() => WriteMemory(target), TaskCreationOptions.LongRunning); // its own thread: it sleeps (FirstPageDelay)
                     return Ok(null);
                 default:
                     return Error("CommandNotFound", $"The command {execute} has not been found");
