@@ -81,7 +81,7 @@ public sealed class ChildrenDeleteCliTests
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         var mark = guest.Mark();
         K.Ok(VirtSnap.Run("-c", on.Uri, "snapshot-revert", guest.DomainName, name));
-        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().Be(sequence + 1, $"{name} reverts to its data");
+        (await guest.SequenceAfterRevertAsync(mark, sequence, Wait)).Should().Be(sequence + 1, $"{name} reverts to its data");
         guest.InconsistentLinesAfter(mark).Should().BeEmpty();
     }
 }

@@ -103,7 +103,7 @@ public sealed class DeleteKillInsideMergeTests
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         var mark = guest.Mark();
         K.Ok(VirtSnap.Run("-c", on.Uri, "snapshot-revert", d, kept));
-        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().Be(sequence + 1, $"killed {where}, {kept} reverts to its data");
+        (await guest.SequenceAfterRevertAsync(mark, sequence, Wait)).Should().Be(sequence + 1, $"killed {where}, {kept} reverts to its data");
         guest.InconsistentLinesAfter(mark).Should().BeEmpty();
     }
 

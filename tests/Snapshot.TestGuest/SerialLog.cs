@@ -77,6 +77,29 @@ public sealed partial class SerialLog
         return m.Success ? long.Parse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>
+    /// The number the guest went on with after a revert to a state whose disk held <paramref name="onDisk"/>, from
+    /// the lines printed since; null while there is none yet.
+    /// </summary>
+    /// <remarks>
+    /// The workload prints <c>seq=N</c> after block N is on disk, and the line crosses the emulated UART later still:
+    /// a snapshot taken in between holds N on disk with its line still in guest memory, and the restored guest prints
+    /// it first. That one late line is passed over; any other first number is returned as it is, for the caller to fail on.
+    /// </remarks>
+    public static long? SequenceAfterRevert(IEnumerable<string> lines, long onDisk)
+    {
+        var late = true;
+        foreach (var line in lines)
+        {
+            if (ParseSequence(line) is not { } seq)
+                continue;
+            if (seq != onDisk || !late)
+                return seq;
+            late = false;
+        }
+        return null;
+    }
+
     public static bool IsInconsistent(string line) => line.Contains("INCONSISTENT disk=", StringComparison.Ordinal);
 
     private void Refresh()

@@ -32,6 +32,14 @@ public sealed partial class TestGuest
     public Task<long> FirstSequenceAfterAsync(LogMark mark, TimeSpan timeout, CancellationToken ct = default) =>
         WaitForSequenceAfterAsync(mark, _ => true, timeout, "a seq= line", ct);
 
+    /// <summary>
+    /// The first number the guest writes after <paramref name="mark"/> once brought back to a state whose disk held
+    /// <paramref name="onDisk"/> (a revert): <paramref name="onDisk"/> + 1 when it goes on from that state
+    /// (<see cref="SerialLog.SequenceAfterRevert"/> says which line that is).
+    /// </summary>
+    public async Task<long> SequenceAfterRevertAsync(LogMark mark, long onDisk, TimeSpan timeout, CancellationToken ct = default) =>
+        (await PollAsync(() => SerialLog.SequenceAfterRevert(_log.LinesAfter(mark), onDisk), timeout, $"a seq= line going on from {onDisk}", ct))!.Value;
+
     /// <summary>The first <c>seq=N</c> line after <paramref name="mark"/> for which <paramref name="predicate"/> holds.</summary>
     public Task<long> WaitForSequenceAfterAsync(LogMark mark, Func<long, bool> predicate, TimeSpan timeout, CancellationToken ct = default) =>
         WaitForSequenceAfterAsync(mark, predicate, timeout, "a matching seq= line", ct);

@@ -74,7 +74,7 @@ internal sealed class SnapshotTree(TestGuest.TestGuest guest, Stack stack, ISnap
         var before = guest.ReadDiskSequence(frozen);
         await domain.RevertAsync(name, options);
         Note($"reverting {name}: its frozen {Path.GetFileName(frozen)} held {before}");
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(_sequences[name] + 1, $"the guest goes on from '{name}'\n{History}");
+        (await guest.SequenceAfterRevertAsync(mark, _sequences[name], Timeout)).Should().Be(_sequences[name] + 1, $"the guest goes on from '{name}'\n{History}");
         guest.InconsistentLinesAfter(mark).Should().BeEmpty($"the revert to '{name}' is consistent\n{History}");
         Note($"revert {name}");
     }

@@ -65,7 +65,7 @@ public sealed class BranchTipVmTests
         await d.RevertAsync("s1", new SnapshotRevertOptions { BranchTip = true, Target = RevertTarget.Running, Force = true });
         guest.Domain.GetState().State.Should().Be(DomainState.Running);
         (await guest.WaitForLineAsync(mark, l => l.StartsWith("start=", StringComparison.Ordinal), TimeSpan.FromSeconds(90))).Should().Be($"start={tip}");
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(tip + 1);
+        (await guest.SequenceAfterRevertAsync(mark, tip, Timeout)).Should().Be(tip + 1);
         File.Exists(Path.Combine(dir, "s0.qcow2")).Should().BeTrue();
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
     }

@@ -46,7 +46,7 @@ public sealed class ExternalRevertVmTests(ITestOutputHelper output)
         // From here the guest is paused before the mark, so only the reverted guest prints after it.
         mark = await PauseAndMarkAsync(guest, events);
         await engine.Domain(guest.DomainName).RevertAsync("s2");
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq2 + 1);
+        (await guest.SequenceAfterRevertAsync(mark, seq2, Timeout)).Should().Be(seq2 + 1);
         Virsh.CurrentName(Stack.Named(stack), guest.DomainName).Should().Be("s2");
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         var layerOnS2 = ActiveDisk(guest);
@@ -54,7 +54,7 @@ public sealed class ExternalRevertVmTests(ITestOutputHelper output)
 
         mark = await PauseAndMarkAsync(guest, events);
         await engine.Domain(guest.DomainName).RevertAsync("s1", new SnapshotRevertOptions { DiscardDescendants = true });
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await guest.SequenceAfterRevertAsync(mark, seq1, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal(RunningToRunning, "paused to running is a new process too");
         (await engine.Domain(guest.DomainName).ListAsync()).Select(s => s.Name).Should().Equal("s1");
         File.Exists(Path.Combine(dir, "s2.mem")).Should().BeFalse("only the discarded s2 used it");
@@ -118,7 +118,7 @@ public sealed class ExternalRevertVmTests(ITestOutputHelper output)
         // paused -> running (a new QEMU process: stopped and started, not resumed)
         var mark = guest.Mark();
         await engine.Domain(name).RevertAsync("p1");
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await guest.SequenceAfterRevertAsync(mark, seq1, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal(RunningToRunning);
         // running -> shut off (disk-only snapshot, as it was taken: defined only)
         await engine.Domain(name).RevertAsync("d1");
@@ -134,7 +134,7 @@ public sealed class ExternalRevertVmTests(ITestOutputHelper output)
         (await events.TakeAsync()).Should().Equal("Stopped FromSnapshot", "Defined FromSnapshot");
         mark = guest.Mark();
         await engine.Domain(name).RevertAsync("p1");
-        (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1);
+        (await guest.SequenceAfterRevertAsync(mark, seq1, Timeout)).Should().Be(seq1 + 1);
         (await events.TakeAsync()).Should().Equal("Defined FromSnapshot", "Started FromSnapshot");
         // disk-only to running with --force: a fresh boot from its disks
         await engine.Domain(name).RevertAsync("d1", new SnapshotRevertOptions { Target = RevertTarget.Running, Force = true });

@@ -32,7 +32,7 @@ public sealed class RepeatedRevertVmTests
             guest.Domain.Suspend();
             var mark = guest.Mark();
             await engine.Domain(guest.DomainName).RevertAsync("s1");
-            (await guest.FirstSequenceAfterAsync(mark, Timeout)).Should().Be(seq1 + 1, $"revert {round} brings back the counter of s1");
+            (await guest.SequenceAfterRevertAsync(mark, seq1, Timeout)).Should().Be(seq1 + 1, $"revert {round} brings back the counter of s1");
             var active = ExternalRevertVmTests.ActiveDisk(guest);
             string[] expected = left is null ? [active] : [active, left];
             Directory.GetFiles(dir, "*-revert-*").Should().BeEquivalentTo(expected,
