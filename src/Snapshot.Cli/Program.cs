@@ -19,7 +19,7 @@ internal static class Program
         }
 
         // Nearly every command connects first thing: libvirt loads while the rest of the start and the parse run.
-        SnapshotEngine.LoadLibvirtInBackground();
+        var loading = SnapshotEngine.LoadLibvirtInBackground();
         using var signals = new SignalCancellation(error);
 
         // A 64 KiB buffer: a --tree of 1,000s of snapshots is megabytes, written in 1 KiB syscalls
@@ -29,7 +29,10 @@ internal static class Program
         {
             Terminal = !Console.IsOutputRedirected,
         };
-        return await Cli.RunAsync(args, output, error, signals.Token);
+        var code = await Cli.RunAsync(args, output, error, signals.Token);
+        // A command that never connects (completion, usage) would otherwise exit while libvirt initialises: exit code 139 once in CI.
+        loading.Wait(TimeSpan.FromSeconds(5));
+        return code;
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class SnapshotEngine : ISnapshotEngine
     /// Starts loading libvirt in the background, for a <see cref="Connect"/> that follows: a process that connects
     /// first thing (the CLI) overlaps the load with its own start. Failures are left to <see cref="Connect"/>.
     /// </summary>
-    public static void LoadLibvirtInBackground() => LibvirtConnection.LoadInBackground();
+    public static Task LoadLibvirtInBackground() => LibvirtConnection.LoadInBackground();
 
     /// <summary>Opens a connection off the calling thread (a remote one may take a while) and owns it.</summary>
     /// <param name="uri">libvirt's URI; null: libvirt's default.</param>

@@ -64,7 +64,8 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     /// ready (loading libvirt and the libraries it links is most of a local connection's time). A failure is left to
     /// that <see cref="Open"/>, which meets it again and reports it.
     /// </summary>
-    public static void LoadInBackground() => ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    /// <returns>The load, for a process to wait on before it exits: an exit while libvirt initialises on the pool thread can crash the process.</returns>
+    public static Task LoadInBackground() => Task.Run(static () =>
     {
         try
         {
@@ -73,7 +74,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or LibvirtException)
         {
         }
-    }, null);
+    });
 
     /// <summary>
     /// Opens a connection; <see cref="ConnectFlags.ReadOnly"/> alone uses <c>virConnectOpenReadOnly</c>, other flags
