@@ -30,7 +30,7 @@ internal static class Program
             Terminal = !Console.IsOutputRedirected,
         };
         var code = await Cli.RunAsync(args, output, error, signals.Token);
-        // A command that never connects (completion, usage) would otherwise exit while libvirt initialises: exit code 139 once in CI.
+        // A command that never connects (completion, usage) would otherwise exit while libvirt initialises (a SIGSEGV, exit code 139, once in a rehearsal of the native binary).
         loading.Wait(TimeSpan.FromSeconds(5));
         return code;
     }
