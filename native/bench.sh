@@ -27,4 +27,25 @@ echo "bench: publishing virt-snap (NativeAOT)" >&2
 dotnet publish src/Snapshot.Cli -c Release -r linux-x64 -o "$out/virt-snap" -nologo -v quiet >&2
 echo "bench: building the benchmark (Release)" >&2
 dotnet build tests/Snapshot.Benchmarks -c Release -nologo -v quiet -o "$out/bench" >&2
-exec dotnet "$out/bench/Snapshot.Benchmarks.dll" --virt-snap "$out/virt-snap/virt-snap" "$@"
+# Guest RAM as a bare-metal host has it. On a virtual machine whose balloon reports free pages to its own host
+# (virtio-balloon's free page reporting), that host drops every page reported and backs it again, 4 KiB at a time, when
+# it is reused: QEMU's pre-fault pass over RAM reused that way took 180 ms at 4 GiB instead of 11 ms here, at random
+# (docs/benchmarks.md). For the run the driver is unbound and free memory touched once; bound again at the end.
+balloon=/sys/bus/virtio/drivers/virtio_balloon
+unbound=()
+rebind() { for dev in "${unbound[@]}"; do echo "$dev" >"$balloon/bind" || echo "bench: could not bind $dev to virtio_balloon again" >&2; done; }
+trap rebind EXIT
+for dev in "$balloon"/virtio*; do
+    [ -e "$dev" ] || continue
+    echo "$(basename "$dev")" >"$balloon/unbind" && unbound+=("$(basename "$dev")")
+done
+if [ ${#unbound[@]} -gt 0 ]; then
+    fill_mb=$(( $(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) / 1024 - 2048 ))
+    echo "bench: free page reporting off for the run (${unbound[*]} unbound from virtio_balloon); touching ${fill_mb} MiB of free memory once" >&2
+    fill=$(mktemp -d)
+    mount -t tmpfs -o "size=${fill_mb}m" tmpfs "$fill"
+    dd if=/dev/zero of="$fill/touch" bs=1M count="$fill_mb" status=none || true
+    umount "$fill"
+    rmdir "$fill"
+fi
+dotnet "$out/bench/Snapshot.Benchmarks.dll" --virt-snap "$out/virt-snap/virt-snap" "$@"
