@@ -5,6 +5,11 @@
 // same on MAP_HUGETLB memory (a hugepage-backed guest: QEMU steps 2 MiB). Figures in docs/benchmarks.md.
 //   gcc -O2 -o /tmp/uffd-pause native/experiments/uffd-pause.c && /tmp/uffd-pause 4096
 //   echo 2048 > /proc/sys/vm/nr_hugepages; /tmp/uffd-pause 4096 hugetlb; echo 0 > /proc/sys/vm/nr_hugepages
+// With "rounds N": whether the pre-fault pass stays as short from one snapshot to the next. Each round: the pass
+// (timed), the write-protect and per-page unprotect, MADV_COLLAPSE as the engine's collapse-huge-pages step does,
+// then 0.5 s. Run it with the virtio balloon's free page reporting on, then with the driver unbound and free memory
+// touched once (what native/bench.sh does):
+//   /tmp/uffd-pause 4096 rounds 12
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -52,6 +57,28 @@ static void protect_pass(const char *state) {
     printf("%-10s pre-fault pass %7.1f ms, register %6.1f ms, write-protect %7.1f ms (inside the pause: %7.1f ms); per-4K unprotect %7.0f ms; AnonHugePages after %ld MiB\n",
            state, pf, tr, tw, pf + tr + tw, tu, huge_kb() / 1024);
 }
+static void rounds(int n) {
+    for (int r = 1; r <= n; r++) {
+        double pf = prefault();
+        long before = huge_kb();
+        int uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+        struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_PAGEFAULT_FLAG_WP };
+        struct uffdio_register reg = { .range = { (unsigned long)ram, size }, .mode = UFFDIO_REGISTER_MODE_WP };
+        struct uffdio_writeprotect wp = { .range = { (unsigned long)ram, size }, .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+        if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) || ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) { perror("uffd"); exit(1); }
+        for (size_t o = 0; o < size; o += step) {
+            struct uffdio_writeprotect un = { .range = { (unsigned long)ram + o, step }, .mode = 0 };
+            ioctl(uffd, UFFDIO_WRITEPROTECT, &un);
+        }
+        close(uffd);
+        double t = now();
+        int c = madvise(ram, size, MADV_COLLAPSE);
+        printf("round %2d: pre-fault pass %7.1f ms (AnonHugePages %5ld MiB); collapse %d in %6.0f ms -> %5ld MiB\n",
+               r, pf, before >> 10, c, now() - t, huge_kb() >> 10);
+        fflush(stdout);
+        usleep(500000);
+    }
+}
 int main(int argc, char **argv) {
     size = (size_t)(argc > 1 ? atol(argv[1]) : 4096) << 20;
     if (argc > 2 && !strcmp(argv[2], "hugetlb")) {
@@ -70,6 +97,10 @@ int main(int argc, char **argv) {
     madvise(ram, size, MADV_HUGEPAGE);
     for (size_t o = 0; o < size * 8 / 10; o += 4096) ram[o] = (char)o | 1;
     printf("%zu MiB, 80%% written; AnonHugePages %ld MiB\n", size >> 20, huge_kb() / 1024);
+    if (argc > 3 && !strcmp(argv[2], "rounds")) {
+        rounds(atoi(argv[3]));
+        return 0;
+    }
     protect_pass("fresh");
     protect_pass("split");
     double t = now();

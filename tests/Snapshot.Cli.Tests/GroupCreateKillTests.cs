@@ -88,7 +88,7 @@ public sealed class GroupCreateKillTests
                 var marks = guests.Select(g => g.Mark()).ToList();
                 Ok(VirtSnap.Run("-c", on.Uri, "snapshot-group-revert", group));
                 for (var i = 0; i < 2; i++)
-                    (await guests[i].FirstSequenceAfterAsync(marks[i], Wait)).Should().BeInRange(frozen[i], frozen[i] + 1, $"member {i + 1} of {group} goes on from its own number at the group's instant");
+                    (await guests[i].SequenceAfterRevertAsync(marks[i], frozen[i], Wait)).Should().Be(frozen[i] + 1, $"member {i + 1} of {group} goes on from its own number at the group's instant");
             }
             foreach (var guest in guests)
                 guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();

@@ -87,7 +87,7 @@ public sealed class KillRecoveryTests
         await Task.Delay(500); // so that only the reverted guest prints after the mark
         var mark = guest.Mark();
         Ok(VirtSnap.Run("-c", on.Uri, "snapshot-revert", guest.DomainName, name));
-        (await guest.FirstSequenceAfterAsync(mark, Wait)).Should().BeInRange(frozen, frozen + 1, $"killed after {step}, '{name}' brings back the guest at its instant");
+        (await guest.SequenceAfterRevertAsync(mark, frozen, Wait)).Should().Be(frozen + 1, $"killed after {step}, '{name}' brings back the guest at its instant");
         guest.InconsistentLinesAfter(new LogMark(-1)).Should().BeEmpty();
     }
 
