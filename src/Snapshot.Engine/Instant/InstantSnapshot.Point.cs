@@ -165,6 +165,23 @@ internal sealed partial class InstantSnapshot
     /// vCPUs do not run. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the step fails, and the
     /// rollback resumes the guest before anything else.
     /// </summary>
+    /// <summary>
+    /// Resumes the guest; who did. QEMU 7.2 restarts it from its main loop, which can come just after a
+    /// <c>query-status</c> that said paused: a resume refused then, with the guest running, was QEMU's, not a failure.
+    /// </summary>
+    private string ResumeUnlessRunning()
+    {
+        try
+        {
+            dom.Resume();
+            return "the engine";
+        }
+        catch (LibvirtException) when (_plan!.QemuResumesGuest && dom.GetState().State == DomainState.Running)
+        {
+            return "QEMU";
+        }
+    }
+
     private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
     {
         var deadline = clock.Elapsed + ResumeTimeout;
@@ -189,8 +206,7 @@ internal sealed partial class InstantSnapshot
                 }
                 else
                 {
-                    dom.Resume();
-                    _resumedBy = "the engine";
+                    _resumedBy = ResumeUnlessRunning();
                 }
                 // Where the wait goes: QEMU's first page (each poll one monitor round trip) or the resume after it.
                 _resumeDetail = string.Create(CultureInfo.InvariantCulture,

@@ -44,6 +44,12 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
 
     private bool? _resumesGuest;
 
+    /// <summary>
+    /// QEMU 7.2's restart of the vCPUs (a bottom half of its main loop) comes right after its <c>query-status</c> reply said
+    /// paused: the race of a real QEMU 7.2 whose main loop runs the restart late.
+    /// </summary>
+    public bool ResumesAfterStatusReply { get; set; }
+
     /// <summary>What <c>query-version</c> answers: QEMU 10.0 opens a <c>file:</c> URI itself, 7.2 cannot.</summary>
     public Version Version { get; set; } = new(10, 0, 2);
 
@@ -127,7 +133,10 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
                         reply["error-desc"] = "failed by the test";
                     return Ok(reply);
                 case "query-status":
-                    return Ok(new JsonObject { ["running"] = domain.GetState().State == DomainState.Running, ["status"] = "running" });
+                    var running = domain.GetState().State == DomainState.Running;
+                    if (ResumesAfterStatusReply && !running && _transferred > 0)
+                        domain.Resume();
+                    return Ok(new JsonObject { ["running"] = running, ["status"] = running ? "running" : "paused" });
                 case "closefd":
                     if (!_fds.Remove((string)arguments!["fdname"]!, out var closed))
                         return Error("GenericError", "File descriptor named not found");
@@ -167,7 +176,7 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
         }
         Thread.Sleep(FirstPageDelay);
         // As QEMU's vm_start: nothing to do when someone else already restarted the guest.
-        if (ResumesGuest && domain.GetState().State == DomainState.Paused)
+        if (ResumesGuest && !ResumesAfterStatusReply && domain.GetState().State == DomainState.Paused)
         {
             try
             {

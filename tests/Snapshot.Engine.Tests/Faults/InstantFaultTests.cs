@@ -211,12 +211,31 @@ public sealed class InstantFaultTests
     }
 
     [Fact]
+    public async Task QEMU_7_2_restarting_the_guest_just_after_saying_it_is_paused_is_its_own_resume_not_a_failure()
+    {
+        using var node = new FaultNode(new FaultHook(), q =>
+        {
+            q.Version = new Version(7, 2, 0);
+            q.ResumesAfterStatusReply = true;
+        });
+        var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
+
+        await node.Engine.Domain(FaultNode.Domain).CreateAsync(Request(memory, overlay));
+
+        node.Qemu!.Executed.Should().Contain("query-status", "the engine asked, and QEMU then restarted the guest itself");
+        node.Dom.GetState().State.Should().Be(DomainState.Running);
+        node.Dom.SnapshotCount().Should().Be(1);
+        Magic(memory).Should().Be("LibvirtQemudSave");
+        ShouldHaveRestoredQemu(node);
+    }
+
+    [Fact]
     public async Task A_failed_background_snapshot_leaves_a_running_guest_on_the_overlays_and_no_file()
     {
         using var node = new FaultNode(new FaultHook(), q =>
         {
             q.EndStatus = "failed";
-            q.ResumesGuest = true; // the failure comes after QEMU's own resume, as on QEMU 7.2
+            q.Version = new Version(7, 2, 0); // the failure comes after QEMU's own resume: QEMU 7.2's (8.2+ never restarts the guest itself)
         });
         var (memory, overlay) = (node.Path("m.mem"), node.Path("o.qcow2"));
 
