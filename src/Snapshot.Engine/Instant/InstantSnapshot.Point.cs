@@ -157,15 +157,6 @@ internal sealed partial class InstantSnapshot
     public void Dispose() => StopWatching();
 
     /// <summary>
-    /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2 and
-    /// later (10.0 on Debian 13) put back the run state the guest had before <c>migrate</c>, paused, and leave it
-    /// so. Either way the snapshot point is safe once RAM pages flow into the stream: QEMU saves the device state
-    /// and turns write tracking on under its big lock before it sends any page (bg_migration_thread). So: wait
-    /// for QEMU's own resume or for the first page, whichever comes first, and resume the guest then if QEMU's
-    /// vCPUs do not run. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the step fails, and the
-    /// rollback resumes the guest before anything else.
-    /// </summary>
-    /// <summary>
     /// Resumes the guest; who did. QEMU 7.2 restarts it from its main loop, which can come just after a
     /// <c>query-status</c> that said paused: a resume refused then, with the guest running, was QEMU's, not a failure.
     /// </summary>
@@ -182,6 +173,15 @@ internal sealed partial class InstantSnapshot
         }
     }
 
+    /// <summary>
+    /// QEMU 7.2's background snapshot restarts the vCPUs itself once its RAM write tracking is on; QEMU 8.2 and
+    /// later (10.0 on Debian 13) put back the run state the guest had before <c>migrate</c>, paused, and leave it
+    /// so. Either way the snapshot point is safe once RAM pages flow into the stream: QEMU saves the device state
+    /// and turns write tracking on under its big lock before it sends any page (bg_migration_thread). So: wait
+    /// for QEMU's own resume or for the first page, whichever comes first, and resume the guest then if QEMU's
+    /// vCPUs do not run. Bounded in milliseconds: past <see cref="ResumeTimeout"/> the step fails, and the
+    /// rollback resumes the guest before anything else.
+    /// </summary>
     private async Task<DateTimeOffset> WaitResumedAsync(PauseWatch watch, Stopwatch clock)
     {
         var deadline = clock.Elapsed + ResumeTimeout;
