@@ -10,7 +10,7 @@ namespace Snapshot.Cli.Common;
 /// <summary>What one command invocation works with: its parse result, the writers and the global options.</summary>
 internal sealed class CommandContext : IDisposable
 {
-    private ILoggerFactory? _loggerFactory;
+    private StderrLog? _loggerFactory;
 
     public CommandContext(ParseResult parseResult, GlobalOptions globals, string commandName)
     {
@@ -51,10 +51,7 @@ internal sealed class CommandContext : IDisposable
     {
         if (Verbose)
         {
-            _loggerFactory ??= LoggerFactory.Create(builder => builder
-                .SetMinimumLevel(LogLevel.Debug)
-                .AddSimpleConsole(o => o.SingleLine = true)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            _loggerFactory ??= new StderrLog(Console.Error);
         }
 
         _loggingReadyMs = StartupClock.Now();
