@@ -73,6 +73,12 @@ chmod a+rx "$IMAGES"
 mount_once() { # SOURCE TARGET [mount options...]
     local source=$1 target=$2; shift 2
     mkdir -p "$target"
+    # A bind mount made before its source was deleted and made again shows the old, deleted directory: the guests'
+    # files written on the host are then not in the chroot. Such a mount is made again.
+    if [[ $source == /* ]] && mountpoint -q "$target" && [ -d "$source" ] && [ "$(stat -c %d:%i "$source")" != "$(stat -c %d:%i "$target")" ]; then
+        say "remounting $source on $target (the mount shows a directory since replaced)"
+        umount -l "$target"
+    fi
     if ! mountpoint -q "$target"; then
         say "mounting $source on $target"
         mount "$@" "$source" "$target"
