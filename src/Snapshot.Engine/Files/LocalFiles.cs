@@ -45,18 +45,19 @@ internal sealed class LocalFiles : IHypervisorFiles
             stream.Write(content);
     }
 
-    public async Task CreateOwnedFileAsync(string path, string owner, CancellationToken cancellationToken)
+    public Task CreateOwnedFileAsync(string path, string owner, CancellationToken cancellationToken)
     {
         CreateFile(path, []);
         try
         {
-            await OverlayImages.RunAsync("chown", ["--", owner, path], cancellationToken).ConfigureAwait(false);
+            Ownership.Set(path, owner);
         }
         catch
         {
             File.Delete(path);
             throw;
         }
+        return Task.CompletedTask;
     }
 
     public void Write(string path, long offset, ReadOnlySpan<byte> bytes)

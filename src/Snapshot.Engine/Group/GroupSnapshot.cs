@@ -102,6 +102,12 @@ internal sealed class GroupSnapshot(EngineContext context, SnapshotGroupCreateOp
             Log.GroupPointTaken(context.Logger, options.Name, snapshots.Count, spread.TotalMilliseconds, common.TotalMilliseconds);
             await run.RunAsync("write-all", async () =>
             {
+                // Every member's stream runs from its point on: each one's limit is raised before the first write is waited for.
+                foreach (var member in snapshots)
+                {
+                    failing = member;
+                    await member.RaiseBandwidthAsync(ct).ConfigureAwait(false);
+                }
                 foreach (var member in snapshots)
                 {
                     failing = member;

@@ -74,7 +74,7 @@ internal static partial class OverlayImages
             // A group-writable image is shared with QEMU's group on purpose; a 0644 one's group read is only the default.
             var group = File.GetUnixFileMode(backing) & UnixFileMode.GroupWrite;
             File.SetUnixFileMode(path, OwnerOnly | (group != 0 ? UnixFileMode.GroupRead | UnixFileMode.GroupWrite : 0));
-            await RunAsync("chown", ["--no-dereference", "--reference=" + Path.GetFullPath(backing), "--", path], cancellationToken).ConfigureAwait(false);
+            Ownership.CopyFrom(Path.GetFullPath(backing), path);
         }
         catch
         {

@@ -83,9 +83,11 @@ internal sealed class InstantMemoryFile(string path, ILogger logger, string doma
     /// Gives a local file back to this process's user, who owns every memory file the relay writes. A remote one
     /// stays QEMU's user's: libvirt's storage API cannot change a volume's owner.
     /// </summary>
-    public Task ReclaimAsync(CancellationToken ct) => qemuOpens is { IsRemote: false }
-        ? OverlayImages.RunAsync("chown", ["--", ProcessOwner(), Path], ct)
-        : Task.CompletedTask;
+    public void Reclaim()
+    {
+        if (qemuOpens is { IsRemote: false })
+            Ownership.Set(Path, ProcessOwner());
+    }
 
     /// <summary>
     /// The completeness check of a stream QEMU wrote itself, before the magic says complete: the header is the one

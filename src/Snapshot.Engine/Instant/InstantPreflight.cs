@@ -47,31 +47,42 @@ internal static class InstantPreflight
     public static InstantPlan Check(LibvirtDomain dom, SnapshotCreateOptions options, QemuMigration qemu, IHypervisorFiles files, bool qemuOpensFile = false)
     {
         var domain = dom.Name;
-        // Asked once: the transport may depend on it, and the pause does (whether QEMU resumes the guest itself).
-        Version? version = null;
-        Version QemuVersion() => version ??= qemu.QueryVersion();
-        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, QemuVersion);
         CheckRunning(dom, domain);
         var domainXml = XElement.Parse(dom.GetXmlDesc());
         UntrackedMemory.Check(domainXml, domain);
         CheckNoJob(domain, qemu);
-        var backgroundSnapshotOn = CheckCapabilities(domain, qemu);
-
-        var name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        CheckNameFree(dom, domain, name);
-        var memoryFile = CheckMemoryFile(options.Memory?.File, files);
+        // Each monitor command is a round trip through libvirt's job on the domain, the longest part of the checks:
+        // QEMU is asked beside the checks that ask only libvirt and the files. After the job check, since a command
+        // sent during libvirt's own job would wait for it.
+        var fromQemu = Task.Run(() => (Version: qemu.QueryVersion(), BackgroundSnapshotOn: CheckCapabilities(domain, qemu)));
+        string name, memoryFile;
+        List<InstantDisk> disks;
+        string? parent = null;
+        try
+        {
+            name = options.Name ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            CheckNameFree(dom, domain, name);
+            memoryFile = CheckMemoryFile(options.Memory?.File, files);
+            disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile, files);
+            if (dom.HasCurrentSnapshot)
+            {
+                using var current = dom.GetCurrentSnapshot();
+                parent = current.Name;
+            }
+        }
+        catch
+        {
+            // The first refusal is the one said; QEMU's answers are waited for, so that nothing still uses the connection.
+            ((Task)fromQemu).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            throw;
+        }
+        var (version, backgroundSnapshotOn) = fromQemu.GetAwaiter().GetResult();
+        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, () => version);
         if (transport == MemoryTransport.QemuOpensFile && memoryFile.Contains(QemuMigration.FileOffsetOption, StringComparison.Ordinal))
             throw new SnapshotException(SnapshotErrorKind.BadInput,
                 $"the memory file {memoryFile} contains '{QemuMigration.FileOffsetOption}', which QEMU's file: URI would read as its offset; choose another name");
-        var disks = PlanDisks(domainXml, name, options.Disks, options.Modifiers.ReuseExternal, memoryFile, files);
-        string? parent = null;
-        if (dom.HasCurrentSnapshot)
-        {
-            using var current = dom.GetCurrentSnapshot();
-            parent = current.Name;
-        }
         var owner = transport == MemoryTransport.QemuOpensFile ? QemuOwner(domainXml) : null;
-        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner, QemuVersion(), backgroundSnapshotOn);
+        return new InstantPlan(name, options.Description, memoryFile, disks, parent, transport, owner, version, backgroundSnapshotOn);
     }
 
     /// <summary>The <c>uid:gid</c> of libvirt's DAC image label on the running domain (<c>+64055:+994</c>), null without one.</summary>
@@ -99,14 +110,22 @@ internal static class InstantPreflight
                 $"resume it first (virsh resume {domain}) or take a classic snapshot");
     }
 
+    /// <summary>
+    /// libvirt's own jobs. A migration started past libvirt (QMP <c>migrate</c> by hand) is refused by QEMU itself when the
+    /// capability is set, before the pause (<see cref="MigrationInProgress"/>).
+    /// </summary>
     private static void CheckNoJob(string domain, QemuMigration qemu)
     {
         if (qemu.HasJob())
             throw NotSupported($"domain '{domain}' has a job running (virsh domjobinfo {domain}); wait for it to end or abort it (virsh domjobabort {domain})");
-        var migration = qemu.QueryMigrate();
-        if (migration.IsActive)
-            throw NotSupported($"QEMU of domain '{domain}' has a migration in progress (status {migration.Status}); wait for it to end or cancel it");
     }
+
+    /// <summary>QEMU's refusal of a migration setting while a migration runs (QERR_MIGRATION_ACTIVE, 7.2 and 10.0 alike).</summary>
+    internal static bool IsMigrationActive(QemuCommandException e) =>
+        e.Description.Contains("migration process in progress", StringComparison.OrdinalIgnoreCase);
+
+    internal static SnapshotException MigrationInProgress(string domain, QemuCommandException e) =>
+        new(SnapshotErrorKind.NotSupported, $"QEMU of domain '{domain}' has a migration in progress ({e.Description}); wait for it to end or cancel it", e);
 
     /// <summary>Refuses a QEMU without the capability or with one it conflicts with; says whether the capability is on already.</summary>
     private static bool CheckCapabilities(string domain, QemuMigration qemu)

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 
 namespace Snapshot.Engine;
 
-/// <summary>The instant snapshot's overlays: made beside steps 2-8, recorded at step 9.</summary>
+/// <summary>The instant snapshot's overlays: made beside steps 2-7, recorded at step 8.</summary>
 internal sealed partial class InstantSnapshot
 {
     /// <summary>
@@ -42,7 +42,7 @@ internal sealed partial class InstantSnapshot
         }, CancellationToken.None);
     }
 
-    /// <summary>Step 9: waits for the overlays of <see cref="StartOverlays"/> and records each made one in the ledger (once).</summary>
+    /// <summary>Step 8: waits for the overlays of <see cref="StartOverlays"/> and records each made one in the ledger (once).</summary>
     private async Task RecordOverlaysAsync(Task<List<InstantDisk>> overlays, bool rethrow = true)
     {
         List<InstantDisk> made;

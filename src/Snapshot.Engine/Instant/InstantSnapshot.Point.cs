@@ -23,7 +23,7 @@ internal sealed partial class InstantSnapshot
     private DateTimeOffset _suspendedAt;
     private TimeSpan _suspended;
 
-    /// <summary>Step 10, the snapshot point: the guest paused, its lifecycle events watched for the pause they measure.</summary>
+    /// <summary>Step 9, the snapshot point: the guest paused, its lifecycle events watched for the pause they measure.</summary>
     public async Task PauseAsync(CancellationToken ct)
     {
         _watch = new PauseWatch();
@@ -45,7 +45,7 @@ internal sealed partial class InstantSnapshot
         Timeline?.Mark("suspended");
     }
 
-    /// <summary>Steps 11-15: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
+    /// <summary>Steps 10-14: the disks switched and QEMU's write started inside the pause, the guest resumed as soon as that is safe.</summary>
     public async Task<SnapshotPoint> CompletePointAsync(CancellationToken ct)
     {
         var plan = _plan!;

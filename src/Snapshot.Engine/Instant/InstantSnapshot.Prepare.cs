@@ -2,29 +2,28 @@ using Snapshot.Interop;
 
 namespace Snapshot.Engine;
 
-/// <summary>The instant snapshot's steps 2-9: QEMU's migration settings and the memory file, made while the guest runs.</summary>
+/// <summary>The instant snapshot's steps 2-8 (QEMU's capability and the memory file, made while the guest runs) and its bandwidth, raised after the point.</summary>
 internal sealed partial class InstantSnapshot
 {
-    /// <summary>Steps 2-9: everything the pause needs ready, the guest still running.</summary>
+    /// <summary>Steps 2-8: everything the pause needs ready, the guest still running.</summary>
     public async Task PrepareAsync(CancellationToken ct)
     {
         var plan = _plan!;
         ct.ThrowIfCancellationRequested();
         // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
         _run.Journal?.DeferDurability();
-        // The overlays' process starts (qemu-img, chown) are the longest part of the way to the point: they run
-        // beside steps 2-8, which wait on QEMU; step 9 waits for them and records them.
+        // The overlays' process start (qemu-img) is the longest part of the way to the point: they run
+        // beside steps 2-7, which wait on QEMU; step 8 waits for them and records them.
         var overlays = StartOverlays(ct);
         _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
             plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
-        // What the memory file needs that changes nothing outside this process runs beside steps 2-3, which wait
+        // What the memory file needs that changes nothing outside this process runs beside step 2, which waits
         // on QEMU's monitor; the steps that need it wait for it in their declared order.
         var early = StartMemoryWork(plan.Transport);
         try
         {
             await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
-            await _run.Run("raise-bandwidth", RaiseBandwidth, ct).ConfigureAwait(false);
-            Timeline?.Mark("migration settings made");
+            Timeline?.Mark("capability set");
             await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
             // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
             // between here and the pause but the disks, which the snapshot itself moves to the overlays.
@@ -87,6 +86,10 @@ internal sealed partial class InstantSnapshot
         {
             _qemu.SetCapability(QemuMigration.BackgroundSnapshot, true);
         }
+        catch (QemuCommandException e) when (InstantPreflight.IsMigrationActive(e))
+        {
+            throw InstantPreflight.MigrationInProgress(_domain, e);
+        }
         catch (QemuCommandException e)
         {
             var fix = InstantPreflight.UserfaultfdRestricted()
@@ -98,18 +101,29 @@ internal sealed partial class InstantSnapshot
         if (wasOn)
             return;
         _capabilityToRestore = false;
-        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreMigrationSettingsAsync,
+        _run.Ledger.Record("enable-background-snapshot", "turned QEMU's background-snapshot capability on", RestoreCapabilityAsync,
             JournalFacts.Setting(QemuMigration.BackgroundSnapshot, "off"));
     }
 
-    private void RaiseBandwidth()
+    /// <summary>
+    /// Step 15, once the guest runs again: QEMU applies the limit to the stream already running, so its two monitor round
+    /// trips stay off the way to the point. A limit that cannot be raised only slows the write: said, not a failure.
+    /// </summary>
+    public Task RaiseBandwidthAsync(CancellationToken ct) => _run.Run("raise-bandwidth", () =>
     {
-        var before = _qemu.QueryMaxBandwidth();
-        _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
-        _bandwidthToRestore = before;
-        _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreMigrationSettingsAsync,
-            JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
-    }
+        try
+        {
+            var before = _qemu.QueryMaxBandwidth();
+            _qemu.SetMaxBandwidth(QemuMigration.UnlimitedBandwidth);
+            _bandwidthToRestore = before;
+            _run.Ledger.Record("raise-bandwidth", "raised QEMU's migration bandwidth limit", RestoreBandwidthAsync,
+                JournalFacts.Setting(QemuMigration.MaxBandwidth, before));
+        }
+        catch (QemuCommandException e)
+        {
+            Log.InstantBandwidthKept(context.Logger, _domain, Name, e.Message);
+        }
+    }, ct);
 
     private async Task CreateMemoryFileAsync(CancellationToken ct)
     {

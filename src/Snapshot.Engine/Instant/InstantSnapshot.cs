@@ -14,7 +14,6 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
     public static readonly StepSequence Sequence = new("instant-create",
         new StepDefinition("preflight", "checking the host and the domain"),
         new StepDefinition("enable-background-snapshot", "turning on QEMU's background-snapshot capability"),
-        new StepDefinition("raise-bandwidth", "raising QEMU's migration bandwidth limit"),
         new StepDefinition("create-memory-file", "creating the memory file"),
         new StepDefinition("read-definition", "reading the domain definition of the snapshot instant"),
         new StepDefinition("write-header", "writing the memory file's header"),
@@ -27,6 +26,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         new StepDefinition("switch-disks-after-migrate", "putting the disks on overlays while QEMU sets up its write"),
         new StepDefinition("wait-resume", "waiting for QEMU's RAM write tracking to resume the guest"),
         new StepDefinition("write-header-beside-stream", "writing the memory file's header beside QEMU's stream"),
+        new StepDefinition("raise-bandwidth", "raising QEMU's migration bandwidth limit for the memory write"),
         new StepDefinition("write-memory", "writing the guest's memory"),
         new StepDefinition("finish-relay", "waiting for the memory relay to reach the disk"),
         new StepDefinition("complete-memory-file", "completing the memory file"),
@@ -81,6 +81,7 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             await PrepareAsync(ct).ConfigureAwait(false);
             await PauseAsync(ct).ConfigureAwait(false);
             await CompletePointAsync(ct).ConfigureAwait(false);
+            await RaiseBandwidthAsync(ct).ConfigureAwait(false);
             await WriteAsync(progress, ct).ConfigureAwait(false);
             return await RegisterAsync().ConfigureAwait(false);
         }
@@ -112,13 +113,13 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
             Log.InstantRelayed(context.Logger, _domain, Name, relayed.StreamBytes, relayed.Direct, relayed.PipeBytes,
                 relayed.WaitingForWriter.TotalSeconds, relayed.WaitingForDisk.TotalSeconds);
         }
-        await _run.RunAsync("complete-memory-file", async () =>
+        await _run.Run("complete-memory-file", () =>
         {
             if (_plan.Transport == MemoryTransport.QemuOpensFile)
                 memory.CheckWrittenByQemu();
             memory.MarkComplete();
             if (_plan.QemuOwner is not null)
-                await memory.ReclaimAsync(CancellationToken.None).ConfigureAwait(false);
+                memory.Reclaim();
             _run.Note(JournalFact.Of(JournalFacts.MemoryComplete, "path", memory.Path));
         }, ct).ConfigureAwait(false);
         await _run.Run("restore-migration-settings", () => RestoreMigrationSettings(null), ct).ConfigureAwait(false);
@@ -144,27 +145,43 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         return snapshot;
     }
 
-    private Task RestoreMigrationSettingsAsync(RollbackReport report)
+    // Each undo puts back its own setting: the bandwidth's runs before the migration is drained (QEMU takes a limit
+    // during a migration), the capability's after it (QEMU refuses capabilities while one runs).
+    private Task RestoreCapabilityAsync(RollbackReport report)
     {
-        RestoreMigrationSettings(report);
+        RestoreCapability(report);
         return Task.CompletedTask;
     }
 
-    /// <summary>Puts QEMU's migration settings back, once: from the forward step or from the ledger's undo.</summary>
+    private Task RestoreBandwidthAsync(RollbackReport report)
+    {
+        RestoreBandwidth(report);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Puts QEMU's migration settings back, once each: from the forward step or from the ledger's undos.</summary>
     private void RestoreMigrationSettings(RollbackReport? report)
     {
-        if (_bandwidthToRestore is { } bandwidth)
-        {
-            _bandwidthToRestore = null;
-            if (Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(bandwidth)))
-                report?.Undone.Add("QEMU's migration bandwidth limit was restored");
-        }
-        if (_capabilityToRestore is { } state)
-        {
-            _capabilityToRestore = null;
-            if (Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, state)))
-                report?.Undone.Add("QEMU's background-snapshot capability was turned off");
-        }
+        RestoreBandwidth(report);
+        RestoreCapability(report);
+    }
+
+    private void RestoreBandwidth(RollbackReport? report)
+    {
+        if (_bandwidthToRestore is not { } bandwidth)
+            return;
+        _bandwidthToRestore = null;
+        if (Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(bandwidth)))
+            report?.Undone.Add("QEMU's migration bandwidth limit was restored");
+    }
+
+    private void RestoreCapability(RollbackReport? report)
+    {
+        if (_capabilityToRestore is not { } state)
+            return;
+        _capabilityToRestore = null;
+        if (Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, state)))
+            report?.Undone.Add("QEMU's background-snapshot capability was turned off");
     }
 
     private bool Try(string step, Action action)

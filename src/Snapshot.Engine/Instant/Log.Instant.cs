@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instant snapshot {Name} of {Domain}: to the point: {Timeline}")]
     public static partial void InstantTimeline(ILogger logger, string domain, string name, CallTimeline timeline);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instant snapshot {Name} of {Domain}: QEMU's migration bandwidth limit could not be raised, so the memory is written at that limit: {Message}")]
+    public static partial void InstantBandwidthKept(ILogger logger, string domain, string name, string message);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instant snapshot {Name} of {Domain} failed while {Step}: {Message}")]
     public static partial void InstantFailed(ILogger logger, string domain, string name, string step, string message);
 

@@ -83,6 +83,13 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
 
     public bool HasJob() => false;
 
+    /// <summary>A migration started past libvirt (QMP <c>migrate</c> by hand), still running: libvirt knows of no job.</summary>
+    public void MigrateByHand()
+    {
+        lock (_gate)
+            _status = "active";
+    }
+
     public void SwitchDisks(string snapshotXml, SnapshotCreateFlags flags) => DisksSwitched = true;
 
     public string CommandWithFile(string command, SafeFileHandle file)
@@ -115,6 +122,8 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
             {
                 case "query-migrate-capabilities":
                     return Ok(new JsonArray(Capabilities.Select(c => (JsonNode)new JsonObject { ["capability"] = c.Key, ["state"] = c.Value }).ToArray()));
+                case "migrate-set-capabilities" when _status is "setup" or "active":
+                    return Error("GenericError", "There's a migration process in progress");
                 case "migrate-set-capabilities":
                     foreach (var c in arguments!["capabilities"]!.AsArray())
                         Capabilities[(string)c!["capability"]!] = (bool)c["state"]!;

@@ -117,6 +117,46 @@ public abstract class InstantFailureTests(SmallGuestFixture fixture)
     }
 
     [Fact]
+    public async Task A_migration_started_past_libvirt_is_refused_and_the_guest_never_paused()
+    {
+        var active = DiskChain(Guest).Active;
+        var file = Path.Combine(Guest.Directory, "migrating.mem");
+        var events = new List<DomainLifecycleEvent>();
+        using var subscription = Guest.Connection.SubscribeLifecycle(Guest.Domain, events.Add);
+        // A plain migration by hand into a pipe nobody reads: QEMU fills the pipe and waits, "active", the guest
+        // running, and libvirt knows of no job.
+        var reader = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
+        SnapshotException e;
+        try
+        {
+            Guest.Domain.QemuMonitorCommandWithFiles("""{"execute":"getfd","arguments":{"fdname":"by-hand"}}""", [reader.ClientSafePipeHandle], out _)
+                .Should().NotContain("\"error\"");
+            reader.DisposeLocalCopyOfClientHandle();
+            Guest.Domain.QemuMonitorCommand("""{"execute":"migrate","arguments":{"uri":"fd:by-hand"}}""").Should().NotContain("\"error\"");
+            var started = DateTime.UtcNow + Timeout;
+            while (MigrationStatus(Guest) == "setup" && DateTime.UtcNow < started)
+                await Task.Delay(10);
+            MigrationStatus(Guest).Should().Be("active");
+
+            e = await Refused(InstantRequest("migrating", file), SnapshotErrorKind.NotSupported);
+        }
+        finally
+        {
+            // QEMU's write fails once the pipe has no reader: the migration ends, the guest never stopped.
+            reader.Dispose();
+            var deadline = DateTime.UtcNow + Timeout;
+            while (MigrationStatus(Guest) is "active" or "setup" && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+        }
+        e.Message.Should().Contain("has a migration in progress");
+        MigrationStatus(Guest).Should().BeOneOf("failed", "cancelled");
+        ShouldBeRunningWithoutSnapshots(Guest, active);
+        File.Exists(file).Should().BeFalse();
+        Directory.GetFiles(Path.GetDirectoryName(active)!, "*migrating*").Should().BeEmpty("an overlay made beside the checks is deleted");
+        events.Should().NotContain(x => x.Type == DomainEventType.Suspended, "the refusal comes before any pause");
+    }
+
+    [Fact]
     public async Task QEMU_refusing_background_snapshot_is_reported_with_the_sysctl_fix_and_the_guest_never_paused()
     {
         var active = DiskChain(Guest).Active;

@@ -39,6 +39,13 @@ internal static class InstantHelpers
         return doc.RootElement.GetProperty("return").GetProperty("max-bandwidth").GetInt64();
     }
 
+    /// <summary>QEMU's migration status (<c>query-migrate</c>), <c>none</c> before any migration.</summary>
+    public static string MigrationStatus(TestGuest.TestGuest guest)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(guest.Domain.QemuMonitorCommand("{\"execute\":\"query-migrate\"}"));
+        return doc.RootElement.GetProperty("return").TryGetProperty("status", out var s) ? s.GetString()! : "none";
+    }
+
     public static void SetCapability(TestGuest.TestGuest guest, string capability, bool on)
     {
         var command = new System.Text.Json.Nodes.JsonObject
