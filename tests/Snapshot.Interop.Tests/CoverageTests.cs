@@ -67,7 +67,8 @@ public sealed class CoverageTests
         // (F_SETPIPE_SZ, O_DIRECT through F_SETFL) and ftruncate for the instant snapshot's memory relay;
         // open (O_NOFOLLOW, no .NET lock of its own) and flock for the per-domain operation lock; fsync of the
         // journal's directory (fcntl F_DUPFD gives the drain guard its inheritable descriptor); pidfd_open and
-        // process_madvise (MADV_COLLAPSE) put QEMU's guest RAM back on huge pages after an instant snapshot.
+        // process_madvise (MADV_COLLAPSE) put QEMU's guest RAM back on huge pages after an instant snapshot; statx
+        // and lchown give an overlay its frozen image's owner without a chown process.
         Imports().Where(i => !i.Library.StartsWith("libvirt", StringComparison.Ordinal))
             .Select(i => (i.Library, i.EntryPoint))
             .Should().BeEquivalentTo(new[]
@@ -75,6 +76,7 @@ public sealed class CoverageTests
                 ("libc.so.6", "free"), ("libc.so.6", "lseek"), ("libc.so.6", "pipe2"), ("libc.so.6", "fcntl"), ("libc.so.6", "ftruncate"),
                 ("libc.so.6", "open"), ("libc.so.6", "flock"), ("libc.so.6", "fsync"),
                 ("libc.so.6", "pidfd_open"), ("libc.so.6", "process_madvise"),
+                ("libc.so.6", "statx"), ("libc.so.6", "lchown"),
             });
     }
 
