@@ -26,15 +26,34 @@ internal sealed class EventRecorder : IDisposable
         }
     }
 
-    /// <summary>The events since the last call, as "Type Detail" strings, after letting late ones arrive.</summary>
+    /// <summary>
+    /// The events since the last call, as "Type Detail" strings: waits for the first (up to 10 s: a loaded machine
+    /// delivers them late, and a fixed wait returned none), then until none came for 500 ms.
+    /// </summary>
     public async Task<List<string>> TakeAsync()
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        for (var seen = -1; seen != Count;)
+        {
+            seen = Count;
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
         lock (_gate)
         {
             var result = _events.ToList();
             _events.Clear();
             return result;
+        }
+    }
+
+    private int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _events.Count;
         }
     }
 
