@@ -25,6 +25,7 @@ public sealed class KillRecoveryTests
             ? new[] { ("start-background-snapshot", "rolled-back"), ("switch-disks-after-migrate", "rolled-back") }
             : new[] { ("switch-disks", "rolled-back"), ("start-background-snapshot", "rolled-back") },
         ("wait-resume", "rolled-back"), // QEMU writes the memory meanwhile: killed mid-write
+        ("raise-bandwidth", "rolled-back"), // the journal's limit restored once the stream is drained
         ("finish-relay", "rolled-back"),
         ("complete-memory-file", "rolled-forward"),
         ("restore-migration-settings", "rolled-forward"), // before registration

@@ -138,7 +138,7 @@ internal static class InstantPreflight
         if (conflicting.Count > 0)
             throw NotSupported($"domain '{domain}' has migration capabilities on that QEMU refuses with '{QemuMigration.BackgroundSnapshot}': " +
                 $"{string.Join(", ", conflicting)}; turn them off first (virsh qemu-monitor-command {domain} " +
-                $"'{QemuMigration.Build("migrate-set-capabilities", w => { w.WriteStartArray("capabilities"); foreach (var c in conflicting) { w.WriteStartObject(); w.WriteString("capability", c); w.WriteBoolean("state", false); w.WriteEndObject(); } w.WriteEndArray(); })}')");
+                $"'{QemuMigration.SetCapabilitiesCommand(conflicting.Select(c => (c, false)))}')");
         return caps[QemuMigration.BackgroundSnapshot];
     }
 

@@ -171,8 +171,11 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         if (_bandwidthToRestore is not { } bandwidth)
             return;
         _bandwidthToRestore = null;
-        if (Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(bandwidth)))
+        if (Try("restoring QEMU's migration bandwidth", () => _qemu.SetMaxBandwidth(bandwidth)) is not { } error)
             report?.Undone.Add("QEMU's migration bandwidth limit was restored");
+        else
+            report?.Left.Add($"QEMU's migration bandwidth limit could not be restored to {bandwidth} bytes/s ({error}): " +
+                $"virsh qemu-monitor-command {_domain} '{QemuMigration.SetMaxBandwidthCommand(bandwidth)}'");
     }
 
     private void RestoreCapability(RollbackReport? report)
@@ -180,21 +183,25 @@ internal sealed partial class InstantSnapshot(EngineContext context, LibvirtDoma
         if (_capabilityToRestore is not { } state)
             return;
         _capabilityToRestore = null;
-        if (Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, state)))
+        if (Try("turning QEMU's background-snapshot capability off", () => _qemu.SetCapability(QemuMigration.BackgroundSnapshot, state)) is not { } error)
             report?.Undone.Add("QEMU's background-snapshot capability was turned off");
+        else
+            report?.Left.Add($"QEMU's background-snapshot capability could not be turned off ({error}): virsh qemu-monitor-command {_domain} " +
+                $"'{QemuMigration.SetCapabilitiesCommand([(QemuMigration.BackgroundSnapshot, state)])}'");
     }
 
-    private bool Try(string step, Action action)
+    /// <summary>Runs a cleanup QEMU or libvirt may refuse: null when done, else the refusal (logged).</summary>
+    private string? Try(string step, Action action)
     {
         try
         {
             action();
-            return true;
+            return null;
         }
         catch (Exception e) when (e is LibvirtException or QemuCommandException)
         {
             Log.InstantCleanupFailed(context.Logger, _domain, step, e.Message);
-            return false;
+            return e.Message;
         }
     }
 }

@@ -57,13 +57,20 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     }
 
     public void SetCapability(string capability, bool state) =>
-        Execute("migrate-set-capabilities", w =>
+        Unwrap("migrate-set-capabilities", qemu.Command(SetCapabilitiesCommand([(capability, state)])));
+
+    /// <summary>QMP <c>migrate-set-capabilities</c> as QEMU takes it: what the engine sends, and what a message tells a user to send.</summary>
+    public static string SetCapabilitiesCommand(IEnumerable<(string Capability, bool State)> capabilities) =>
+        Build("migrate-set-capabilities", w =>
         {
             w.WriteStartArray("capabilities");
-            w.WriteStartObject();
-            w.WriteString("capability", capability);
-            w.WriteBoolean("state", state);
-            w.WriteEndObject();
+            foreach (var (capability, state) in capabilities)
+            {
+                w.WriteStartObject();
+                w.WriteString("capability", capability);
+                w.WriteBoolean("state", state);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
         });
 
@@ -74,7 +81,11 @@ internal sealed class QemuMigration(IQemuDomain qemu)
     }
 
     public void SetMaxBandwidth(long bytesPerSecond) =>
-        Execute("migrate-set-parameters", w => w.WriteNumber(MaxBandwidth, bytesPerSecond));
+        Unwrap("migrate-set-parameters", qemu.Command(SetMaxBandwidthCommand(bytesPerSecond)));
+
+    /// <summary>QMP <c>migrate-set-parameters</c> of the bandwidth limit alone.</summary>
+    public static string SetMaxBandwidthCommand(long bytesPerSecond) =>
+        Build("migrate-set-parameters", w => w.WriteNumber(MaxBandwidth, bytesPerSecond));
 
     public MigrationStatus QueryMigrate()
     {

@@ -56,6 +56,9 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
     /// <summary>How long QEMU takes before its first RAM page (saving devices, turning write tracking on).</summary>
     public TimeSpan FirstPageDelay { get; set; }
 
+    /// <summary>How long QEMU takes before its last block: a write still running when the engine's rollback starts.</summary>
+    public TimeSpan LastBlockDelay { get; set; }
+
     /// <summary>The domain's state when the memory write ended.</summary>
     public DomainState? StateWhenWritten { get; private set; }
 
@@ -202,6 +205,8 @@ internal sealed class FakeQemu(LibvirtDomain domain) : IQemuDomain
             for (long done = 0; done < MemoryBytes; done += block.Length)
             {
                 var length = (int)Math.Min(block.Length, MemoryBytes - done);
+                if (done + length >= MemoryBytes)
+                    Thread.Sleep(LastBlockDelay);
                 // A stream as QEMU's starts ("QEVM") and ends (QEMU_VM_EOF), for the checks of a file QEMU wrote itself.
                 "QEVM"u8.CopyTo(block);
                 block[length - 1] = done + length >= MemoryBytes ? (byte)0x01 : (byte)0x5a;

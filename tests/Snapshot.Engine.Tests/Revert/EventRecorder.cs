@@ -28,11 +28,12 @@ internal sealed class EventRecorder : IDisposable
 
     /// <summary>
     /// The events since the last call, as "Type Detail" strings: waits for the first (up to 10 s: a loaded machine
-    /// delivers them late, and a fixed wait returned none), then until none came for 500 ms.
+    /// delivers them late, and a fixed wait returned none), then until none came for 500 ms. Where none are expected,
+    /// <paramref name="expectSome"/> false waits 2 s for a stray one instead of the 10.
     /// </summary>
-    public async Task<List<string>> TakeAsync()
+    public async Task<List<string>> TakeAsync(bool expectSome = true)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(expectSome ? 10 : 2);
         while (Count == 0 && DateTime.UtcNow < deadline)
             await Task.Delay(TimeSpan.FromMilliseconds(50));
         for (var seen = -1; seen != Count;)
