@@ -23,13 +23,16 @@ dotnet test Snapshot.sln -c Release --no-build -m:1 --logger "trx" --results-dir
 # Native pass: the CLI tests again, against the NativeAOT binary (VIRTSNAP_CLI, honoured by the tests' runner),
 # so that a trim or AOT break fails the tests and not a user. The bad-input corpus runs in the first pass only:
 # its test:///default domain lives in the test process, which a separate virt-snap process cannot see. The kill
-# tests too: they test the journal and recovery, the same code in both builds, and take minutes a pass.
+# tests too: they test the journal and recovery, the same code in both builds, and take minutes a pass. On the
+# second stack only what runs other code there (instant snapshots: QEMU 10 opens the file and keeps the guest
+# paused) and virsh's output compared byte for byte: the rest of its VM tests ran in the first pass, on the same
+# engine, and a trim or AOT break shows on the first stack.
 native=artifacts/native/virt-snap
 rm -rf "$(dirname "$native")"
 dotnet publish src/Snapshot.Cli -c Release -r linux-x64 -warnaserror -o "$(dirname "$native")" -nologo
 [ -x "$native" ] || { echo "tests: no NativeAOT binary at $native" >&2; exit 1; }
 VIRTSNAP_CLI="$PWD/$native" dotnet test tests/Snapshot.Cli.Tests -c Release --no-build --logger "trx;LogFilePrefix=native" \
-    --filter 'FullyQualifiedName!~Snapshot.Cli.Tests.BadInput.BadInputCorpusTests&FullyQualifiedName!~Snapshot.Cli.Tests.KillRecoveryTests&FullyQualifiedName!~Snapshot.Cli.Tests.KeepCurrentKillTests&FullyQualifiedName!~Snapshot.Cli.Tests.DeleteKillRecoveryTests&FullyQualifiedName!~Snapshot.Cli.Tests.DeleteKillInsideMergeTests&FullyQualifiedName!~Snapshot.Cli.Tests.GroupCreateKillTests' --results-directory "$results" "$@" || status=$?
+    --filter 'FullyQualifiedName!~Snapshot.Cli.Tests.BadInput.BadInputCorpusTests&FullyQualifiedName!~Snapshot.Cli.Tests.KillRecoveryTests&FullyQualifiedName!~Snapshot.Cli.Tests.KeepCurrentKillTests&FullyQualifiedName!~Snapshot.Cli.Tests.DeleteKillRecoveryTests&FullyQualifiedName!~Snapshot.Cli.Tests.DeleteKillInsideMergeTests&FullyQualifiedName!~Snapshot.Cli.Tests.GroupCreateKillTests&(DisplayName!~stack2-backports|FullyQualifiedName~Instant|FullyQualifiedName~Snapshot.Cli.Tests.VirshComparisonTests)' --results-directory "$results" "$@" || status=$?
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

@@ -48,9 +48,16 @@ public sealed partial class TestGuest : IAsyncDisposable
     public string InitrdPath { get; }
     public SerialLog Log => _log;
 
-    /// <summary>The kernel command line the guest boots with.</summary>
+    /// <summary>
+    /// The kernel command line the guest boots with. Without the crypto self-tests (280 ms of initcalls under TCG) and
+    /// the CPU-bug mitigations, a boot through libvirt to the first sequence line took ~4.0 s instead of ~4.7 here
+    /// (three boots each, twice); the tests boot about 150 guests.
+    /// </summary>
     public string KernelCommandLine => string.Create(CultureInfo.InvariantCulture,
-        $"console=ttyS0 loglevel=4 vsnap.fill={Options.FillMiB} vsnap.rate={Options.RewriteMiBPerSecond} vsnap.tick={Options.TickMilliseconds} vsnap.seed={Options.Seed}");
+        $"console=ttyS0 loglevel=4 {FastBoot} vsnap.fill={Options.FillMiB} vsnap.rate={Options.RewriteMiBPerSecond} vsnap.tick={Options.TickMilliseconds} vsnap.seed={Options.Seed}");
+
+    /// <summary>The kernel's arguments that shorten a TCG boot and change nothing the tests look at.</summary>
+    private const string FastBoot = "mitigations=off cryptomgr.notests";
 
     private GuestFiles Files { get; }
 
