@@ -7,9 +7,9 @@ using System.Text.RegularExpressions;
 namespace Snapshot.Engine;
 
 /// <summary>
-/// The qcow2 overlays a revert puts on frozen images: their names, their creation with qemu-img
-/// (arguments passed one by one, never through a shell), and the backing chains that decide what a
-/// cleanup may delete.
+/// The qcow2 overlays put on frozen images: their names, their creation (<see cref="Qcow2Overlay"/> on a raw or qcow2
+/// image, else qemu-img, its arguments passed one by one, never through a shell), and the backing chains that decide
+/// what a cleanup may delete.
 /// </summary>
 internal static partial class OverlayImages
 {
@@ -52,7 +52,7 @@ internal static partial class OverlayImages
     /// <summary>
     /// Creates a qcow2 overlay on <paramref name="backing"/>, so QEMU can use it: first the file itself, atomically
     /// (O_CREAT|O_EXCL, so never through a symbolic link, dangling or not, and never over a file), 0600; then
-    /// qemu-img writes into that file. Its owner and group become the backing image's (QEMU's, once libvirt
+    /// the overlay is written into that file. Its owner and group become the backing image's (QEMU's, once libvirt
     /// labelled it) and its mode 0600, or 0660 when the backing image is writable by its group: guest data is
     /// never readable by others. A failure after the file was made deletes it: it is this call's own.
     /// </summary>
@@ -60,9 +60,10 @@ internal static partial class OverlayImages
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("overlays are created on Linux only");
+        FileStream created;
         try
         {
-            new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }).Dispose();
+            created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
         }
         catch (IOException e) when (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
@@ -70,11 +71,17 @@ internal static partial class OverlayImages
         }
         try
         {
-            await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", Path.GetFullPath(backing), path], cancellationToken).ConfigureAwait(false);
+            var full = Path.GetFullPath(backing);
+            // Written through the descriptor the exclusive create returned; qemu-img (any other backing) reopens the path.
+            bool written;
+            using (created)
+                written = Qcow2Overlay.VirtualSize(full, backingFormat) is { } size && Qcow2Overlay.TryWrite(created.SafeFileHandle, full, backingFormat, size);
+            if (!written)
+                await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", full, path], cancellationToken).ConfigureAwait(false);
             // A group-writable image is shared with QEMU's group on purpose; a 0644 one's group read is only the default.
             var group = File.GetUnixFileMode(backing) & UnixFileMode.GroupWrite;
             File.SetUnixFileMode(path, OwnerOnly | (group != 0 ? UnixFileMode.GroupRead | UnixFileMode.GroupWrite : 0));
-            Ownership.CopyFrom(Path.GetFullPath(backing), path);
+            Ownership.CopyFrom(full, path);
         }
         catch
         {

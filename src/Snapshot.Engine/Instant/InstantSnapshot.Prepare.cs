@@ -12,8 +12,8 @@ internal sealed partial class InstantSnapshot
         ct.ThrowIfCancellationRequested();
         // No fsync on the way to the snapshot point: the journal becomes durable once the guest runs again.
         _run.Journal?.DeferDurability();
-        // The overlays' process start (qemu-img) is the longest part of the way to the point: they run
-        // beside steps 2-7, which wait on QEMU; step 8 waits for them and records them.
+        // The overlays (each a header written and flushed here, or a qemu-img run on another backing format)
+        // are made beside steps 2-7, which wait on QEMU; step 8 waits for them and records them.
         var overlays = StartOverlays(ct);
         _memory = new InstantMemoryFile(plan.MemoryFile, context.Logger, _domain,
             plan.Transport == MemoryTransport.QemuOpensFile ? context.Files : null);
@@ -25,6 +25,7 @@ internal sealed partial class InstantSnapshot
             await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
             Timeline?.Mark("capability set");
             await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
+            Timeline?.Mark("memory file created");
             // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
             // between here and the pause but the disks, which the snapshot itself moves to the overlays.
             _instantXml = await _run.RunAsync("read-definition", () => early.Definition, ct).ConfigureAwait(false);
@@ -39,6 +40,7 @@ internal sealed partial class InstantSnapshot
                     await early.Pipe.ConfigureAwait(false);
                     StartRelay();
                 }, ct).ConfigureAwait(false);
+                Timeline?.Mark("relay started");
                 await _run.Run("hand-pipe-to-qemu", HandPipeToQemu, ct).ConfigureAwait(false);
             }
             // Else QEMU opens the file itself at migrate, truncating it: the header is written once migrate returned.

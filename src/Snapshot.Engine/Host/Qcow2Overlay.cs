@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Snapshot.Engine;
+
+/// <summary>
+/// A new qcow2 overlay written by this process, byte for byte what <c>qemu-img create -f qcow2 -F FORMAT -b BACKING</c>
+/// writes (QEMU 7.2's and 10.0's write the same; tests compare): on the way to an instant snapshot's point, qemu-img's process start and its
+/// five fdatasyncs were the longest wait. The layout (QEMU's docs/interop/qcow2.txt): version 3, 64 KiB clusters,
+/// 16-bit refcounts; cluster 0 holds the header, its extensions and the backing file's name, cluster 1 the refcount
+/// table, cluster 2 its one refcount block, clusters 3 on the empty L1 table, which ends the file.
+/// </summary>
+internal static class Qcow2Overlay
+{
+    private const int ClusterBits = 16;
+    private const int ClusterSize = 1 << ClusterBits;
+    // One L2 table maps ClusterSize / 8 clusters.
+    private const long BytesPerL1Entry = (long)ClusterSize / 8 * ClusterSize;
+    private const int HeaderLength = 112;
+    private const int MaxBackingName = 1023;
+    private const int MaxL1Bytes = 32 << 20;
+    private const uint Magic = 0x514649FB;
+    private const uint BackingFormatExtension = 0xE2792ACA;
+    private const uint FeatureNameTableExtension = 0x6803F857;
+
+    // What qemu-img 7.2 and 10.0 name (type: 0 incompatible, 1 compatible, 2 autoclear). QEMU reads the table only to name a
+    // feature it does not support; written for a file identical to qemu-img's.
+    private static readonly (byte Type, byte Bit, string Name)[] FeatureNames =
+    [
+        (0, 0, "dirty bit"), (0, 1, "corrupt bit"), (0, 2, "external data file"), (0, 3, "compression type"),
+        (0, 4, "extended L2 entries"), (1, 0, "lazy refcounts"), (2, 0, "bitmaps"), (2, 1, "raw external data"),
+    ];
+
+    private const int FeatureNameEntry = 48;
+
+    /// <summary>
+    /// The backing image's virtual size as qemu-img reads it (a raw file's length, a qcow2 header's size, rounded up to
+    /// 512 bytes), or null for anything else (another format, a device, whose length reads 0, a missing file): qemu-img,
+    /// which reads every format and names what is wrong, makes those.
+    /// </summary>
+    public static long? VirtualSize(string backing, string backingFormat)
+    {
+        var info = new FileInfo(backing);
+        if (!info.Exists)
+            return null;
+        long size;
+        if (backingFormat == "raw")
+            size = info.Length;
+        else if (backingFormat == "qcow2")
+        {
+            Span<byte> header = stackalloc byte[32];
+            using (var file = File.OpenHandle(backing, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                if (RandomAccess.Read(file, header, 0) < header.Length || BinaryPrimitives.ReadUInt32BigEndian(header) != Magic)
+                    return null;
+            size = BinaryPrimitives.ReadInt64BigEndian(header[24..]);
+        }
+        else
+            return null;
+        return size is >= 0 and < long.MaxValue - 511 ? (size + 511) & ~511L : null;
+    }
+
+    /// <summary>
+    /// Writes the overlay into <paramref name="file"/>, an empty file the caller made, and flushes it to disk; false
+    /// (nothing written) when <paramref name="virtualSize"/> or the backing file's name does not fit the layout.
+    /// </summary>
+    public static bool TryWrite(SafeFileHandle file, string backing, string backingFormat, long virtualSize)
+    {
+        var name = Encoding.UTF8.GetBytes(backing);
+        var format = Encoding.UTF8.GetBytes(backingFormat);
+        var l1Entries = (virtualSize + BytesPerL1Entry - 1) / BytesPerL1Entry;
+        if (name.Length is 0 or > MaxBackingName || l1Entries is 0 || l1Entries * 8 > MaxL1Bytes || format.Length > 16)
+            return false;
+        var l1Clusters = (int)((l1Entries * 8 + ClusterSize - 1) / ClusterSize);
+
+        var header = Header(name, format, virtualSize, (uint)l1Entries);
+        var refcountTable = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(refcountTable, 2 * ClusterSize);
+        var refcounts = new byte[2 * (3 + l1Clusters)];
+        for (var i = 0; i < refcounts.Length; i += 2)
+            BinaryPrimitives.WriteUInt16BigEndian(refcounts.AsSpan(i), 1);
+
+        RandomAccess.Write(file, header, 0);
+        RandomAccess.Write(file, refcountTable, ClusterSize);
+        RandomAccess.Write(file, refcounts, 2 * ClusterSize);
+        RandomAccess.SetLength(file, 3L * ClusterSize + l1Entries * 8);
+        RandomAccess.FlushToDisk(file);
+        return true;
+    }
+
+    private static byte[] Header(byte[] name, byte[] format, long virtualSize, uint l1Entries)
+    {
+        var formatRoom = Pad8(format.Length);
+        var featuresLength = FeatureNames.Length * FeatureNameEntry;
+        var nameOffset = HeaderLength + 8 + formatRoom + 8 + featuresLength + 8;
+        var header = new byte[nameOffset + name.Length];
+        var h = header.AsSpan();
+        BinaryPrimitives.WriteUInt32BigEndian(h, Magic);
+        BinaryPrimitives.WriteUInt32BigEndian(h[4..], 3);
+        BinaryPrimitives.WriteUInt64BigEndian(h[8..], (ulong)nameOffset);
+        BinaryPrimitives.WriteUInt32BigEndian(h[16..], (uint)name.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(h[20..], ClusterBits);
+        BinaryPrimitives.WriteInt64BigEndian(h[24..], virtualSize);
+        BinaryPrimitives.WriteUInt32BigEndian(h[36..], l1Entries);
+        BinaryPrimitives.WriteUInt64BigEndian(h[40..], 3 * ClusterSize);
+        BinaryPrimitives.WriteUInt64BigEndian(h[48..], ClusterSize);
+        BinaryPrimitives.WriteUInt32BigEndian(h[56..], 1);
+        BinaryPrimitives.WriteUInt32BigEndian(h[96..], 4);
+        BinaryPrimitives.WriteUInt32BigEndian(h[100..], HeaderLength);
+
+        var at = HeaderLength;
+        BinaryPrimitives.WriteUInt32BigEndian(h[at..], BackingFormatExtension);
+        BinaryPrimitives.WriteUInt32BigEndian(h[(at + 4)..], (uint)format.Length);
+        format.CopyTo(h[(at + 8)..]);
+        at += 8 + formatRoom;
+        BinaryPrimitives.WriteUInt32BigEndian(h[at..], FeatureNameTableExtension);
+        BinaryPrimitives.WriteUInt32BigEndian(h[(at + 4)..], (uint)featuresLength);
+        at += 8;
+        foreach (var (type, bit, feature) in FeatureNames)
+        {
+            h[at] = type;
+            h[at + 1] = bit;
+            Encoding.ASCII.GetBytes(feature, h[(at + 2)..(at + FeatureNameEntry)]);
+            at += FeatureNameEntry;
+        }
+        // Then the end-of-extensions marker (eight zero bytes) and the backing file's name.
+        name.CopyTo(h[nameOffset..]);
+        return header;
+    }
+
+    private static int Pad8(int length) => (length + 7) & ~7;
+}
