@@ -22,7 +22,8 @@ internal sealed record InstantDisk(string Target, string? Source, bool External,
 /// <param name="Transport">How QEMU's stream reaches the memory file.</param>
 /// <param name="QemuOwner">With <see cref="MemoryTransport.QemuOpensFile"/>: the <c>uid:gid</c> QEMU runs as (libvirt's DAC image label), which
 /// must be able to write the file; null when QEMU runs unconfined by DAC.</param>
-/// <param name="QemuVersion">The version of the QEMU running the domain (asked once, in the preflight).</param>
+/// <param name="QemuVersion">The version of the QEMU running the domain, asked once: in the preflight where the transport depends on
+/// it, else before the pause (<see cref="MemoryTransports.NeedsVersion"/>).</param>
 /// <param name="BackgroundSnapshotOn">Whether QEMU's background-snapshot capability was already on at the preflight.</param>
 internal sealed record InstantPlan(string Name, string? Description, string MemoryFile, IReadOnlyList<InstantDisk> Disks, string? Parent,
     MemoryTransport Transport = MemoryTransport.Pipe, string? QemuOwner = null, Version? QemuVersion = null, bool BackgroundSnapshotOn = false)
@@ -53,8 +54,10 @@ internal static class InstantPreflight
         CheckNoJob(domain, qemu);
         // Each monitor command is a round trip through libvirt's job on the domain, the longest part of the checks:
         // QEMU is asked beside the checks that ask only libvirt and the files. After the job check, since a command
-        // sent during libvirt's own job would wait for it.
-        var fromQemu = Task.Run(() => (Version: qemu.QueryVersion(), BackgroundSnapshotOn: CheckCapabilities(domain, qemu)));
+        // sent during libvirt's own job would wait for it. Its version only where the transport depends on it: else
+        // it is asked once the capability is on, beside the memory file's steps (InstantSnapshot.PrepareAsync).
+        var versionNow = MemoryTransports.NeedsVersion(dom.Connection.Uri, qemuOpensFile);
+        var fromQemu = Task.Run(() => (Version: versionNow ? qemu.QueryVersion() : null, BackgroundSnapshotOn: CheckCapabilities(domain, qemu)));
         string name, memoryFile;
         List<InstantDisk> disks;
         string? parent = null;
@@ -77,7 +80,7 @@ internal static class InstantPreflight
             throw;
         }
         var (version, backgroundSnapshotOn) = fromQemu.GetAwaiter().GetResult();
-        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, () => version);
+        var transport = MemoryTransports.Choose(dom.Connection.Uri, domain, qemuOpensFile, () => version!);
         if (transport == MemoryTransport.QemuOpensFile && memoryFile.Contains(QemuMigration.FileOffsetOption, StringComparison.Ordinal))
             throw new SnapshotException(SnapshotErrorKind.BadInput,
                 $"the memory file {memoryFile} contains '{QemuMigration.FileOffsetOption}', which QEMU's file: URI would read as its offset; choose another name");

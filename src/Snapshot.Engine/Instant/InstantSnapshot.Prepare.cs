@@ -20,10 +20,14 @@ internal sealed partial class InstantSnapshot
         // What the memory file needs that changes nothing outside this process runs beside step 2, which waits
         // on QEMU's monitor; the steps that need it wait for it in their declared order.
         var early = StartMemoryWork(plan.Transport);
+        Task<Version>? version = null;
         try
         {
             await _run.Run("enable-background-snapshot", EnableBackgroundSnapshot, ct).ConfigureAwait(false);
             Timeline?.Mark("capability set");
+            // The pause's order depends on it (QemuResumesGuest); its round trip runs beside the memory file's local steps.
+            if (plan.QemuVersion is null)
+                version = Task.Run(_qemu.QueryVersion, CancellationToken.None);
             await _run.RunAsync("create-memory-file", () => CreateMemoryFileAsync(ct), ct).ConfigureAwait(false);
             Timeline?.Mark("memory file created");
             // Taken before the pause, which it would otherwise lengthen: nothing in the definition changes
@@ -49,11 +53,16 @@ internal sealed partial class InstantSnapshot
             Timeline?.Mark("overlays made");
             // Built here, not in the pause: the first snapshot of a process would otherwise compile the XML writer there.
             _diskOnlyXml = InstantXml.DiskOnly(plan);
+            if (version is not null)
+                _plan = plan with { QemuVersion = await version.ConfigureAwait(false) };
         }
         catch
         {
-            // Nothing may still use the connection or the pipe once the rollback starts: the early work is waited for.
+            // Nothing may still use the connection or the pipe once the rollback starts: the early work is waited for,
+            // and the version's question.
             await SettleMemoryWorkAsync(early).ConfigureAwait(false);
+            if (version is not null)
+                await ((Task)version).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // The rollback deletes what was made; it waits for the overlays first, never deleting one while it is made.
             await RecordOverlaysAsync(overlays, rethrow: false).ConfigureAwait(false);
             throw;

@@ -23,10 +23,10 @@ internal static class MemoryTransports
     /// </summary>
     public static MemoryTransport Choose(string uri, string domain, bool qemuOpensFile, Func<Version> qemuVersion)
     {
+        if (!NeedsVersion(uri, qemuOpensFile))
+            return MemoryTransport.Pipe;
         // Descriptors travel over libvirt's UNIX socket only (SCM_RIGHTS): a local URI's.
         var canPass = !HypervisorFiles.IsRemoteUri(uri);
-        if (canPass && !qemuOpensFile)
-            return MemoryTransport.Pipe;
         var qemu = qemuVersion();
         if (qemu < FileUriSince)
         {
@@ -39,4 +39,7 @@ internal static class MemoryTransports
         }
         return MemoryTransport.QemuOpensFile;
     }
+
+    /// <summary>Whether the choice depends on QEMU's version: not for the pipe, which every QEMU with the capability takes.</summary>
+    public static bool NeedsVersion(string uri, bool qemuOpensFile) => qemuOpensFile || HypervisorFiles.IsRemoteUri(uri);
 }

@@ -276,7 +276,7 @@ public sealed class InstantFaultTests
 
         node.Dom.GetState().State.Should().Be(DomainState.Running, "the engine resumed it");
         node.Qemu!.Executed.Should().NotContain("query-status");
-        node.Qemu.Executed.Count(c => c == "query-version").Should().Be(1, "the preflight asks QEMU's version once");
+        node.Qemu.Executed.Count(c => c == "query-version").Should().Be(1, "QEMU's version is asked once");
         node.Qemu.Executed.Count(c => c == "query-migrate-capabilities").Should().Be(1, "the capability step uses what the preflight saw");
     }
 
