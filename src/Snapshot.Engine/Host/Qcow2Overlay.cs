@@ -36,8 +36,8 @@ internal static class Qcow2Overlay
 
     /// <summary>
     /// The backing image's virtual size as qemu-img reads it (a raw file's length, a qcow2 header's size, rounded up to
-    /// 512 bytes), or null for anything else (another format, a device, whose length reads 0, a missing file): qemu-img,
-    /// which reads every format and names what is wrong, makes those.
+    /// 512 bytes), or null for anything else (another format, an encrypted qcow2 or one with incompatible features, a device,
+    /// whose length reads 0, a missing file): qemu-img, which reads every format and names what is wrong, makes those.
     /// </summary>
     public static long? VirtualSize(string backing, string backingFormat)
     {
@@ -49,10 +49,16 @@ internal static class Qcow2Overlay
             size = info.Length;
         else if (backingFormat == "qcow2")
         {
-            Span<byte> header = stackalloc byte[32];
+            Span<byte> header = stackalloc byte[80];
             using (var file = File.OpenHandle(backing, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
                 if (RandomAccess.Read(file, header, 0) < header.Length || BinaryPrimitives.ReadUInt32BigEndian(header) != Magic)
                     return null;
+            // An encrypted image (whose overlay must be encrypted too) or one with a feature this does not read (an
+            // external data file, ...) is qemu-img's: it opens the image, and refuses what it cannot.
+            var version = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+            if (BinaryPrimitives.ReadUInt32BigEndian(header[32..]) != 0 || version is not (2 or 3)
+                || (version == 3 && BinaryPrimitives.ReadUInt64BigEndian(header[72..]) != 0))
+                return null;
             size = BinaryPrimitives.ReadInt64BigEndian(header[24..]);
         }
         else

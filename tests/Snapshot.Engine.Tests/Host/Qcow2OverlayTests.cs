@@ -61,6 +61,10 @@ public sealed class Qcow2OverlayTests : IDisposable
         Qcow2Overlay.VirtualSize(vmdk, "vmdk").Should().BeNull();
         Qcow2Overlay.VirtualSize(Path.Combine(_dir, "missing.img"), "raw").Should().BeNull();
         Qcow2Overlay.VirtualSize(vmdk, "qcow2").Should().BeNull("not a qcow2 header");
+        var encrypted = Path.Combine(_dir, "encrypted.qcow2");
+        await OverlayImages.RunAsync("qemu-img", ["create", "-q", "--object", "secret,id=s0,data=not-a-real-key", "-f", "qcow2",
+            "-o", "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10", encrypted, "64M"], CancellationToken.None);
+        Qcow2Overlay.VirtualSize(encrypted, "qcow2").Should().BeNull("an overlay on an encrypted image must be encrypted too: qemu-img's to make");
         using (var never = File.OpenHandle(Path.Combine(_dir, "never.qcow2"), FileMode.CreateNew, FileAccess.Write))
             Qcow2Overlay.TryWrite(never, empty, "raw", 0).Should().BeFalse();
         new FileInfo(Path.Combine(_dir, "never.qcow2")).Length.Should().Be(0, "nothing was written");
