@@ -79,17 +79,16 @@ internal static class Qcow2Overlay
             return false;
         var l1Clusters = (int)((l1Entries * 8 + ClusterSize - 1) / ClusterSize);
 
-        var header = Header(name, format, virtualSize, (uint)l1Entries);
-        var refcountTable = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(refcountTable, 2 * ClusterSize);
-        var refcounts = new byte[2 * (3 + l1Clusters)];
-        for (var i = 0; i < refcounts.Length; i += 2)
-            BinaryPrimitives.WriteUInt16BigEndian(refcounts.AsSpan(i), 1);
+        // Every byte qemu-img writes is written, zeros too: the file's host allocation is the same, which a delete
+        // reads (qemu-img info's actual-size) to choose the direction of a merge.
+        var metadata = new byte[3 * ClusterSize];
+        Header(name, format, virtualSize, (uint)l1Entries).CopyTo(metadata, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(metadata.AsSpan(ClusterSize), 2 * ClusterSize);
+        for (var i = 0; i < 3 + l1Clusters; i++)
+            BinaryPrimitives.WriteUInt16BigEndian(metadata.AsSpan(2 * ClusterSize + 2 * i), 1);
 
-        RandomAccess.Write(file, header, 0);
-        RandomAccess.Write(file, refcountTable, ClusterSize);
-        RandomAccess.Write(file, refcounts, 2 * ClusterSize);
-        RandomAccess.SetLength(file, 3L * ClusterSize + l1Entries * 8);
+        RandomAccess.Write(file, metadata, 0);
+        RandomAccess.Write(file, new byte[l1Entries * 8], metadata.Length);
         RandomAccess.FlushToDisk(file);
         return true;
     }

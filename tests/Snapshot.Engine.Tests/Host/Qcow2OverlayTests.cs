@@ -31,6 +31,7 @@ public sealed class Qcow2OverlayTests : IDisposable
         var theirs = await CreateAsync("theirs.qcow2", backing, "raw", ourselves: false);
 
         File.ReadAllBytes(ours).Should().Equal(File.ReadAllBytes(theirs));
+        (await AllocatedAsync(ours)).Should().Be(await AllocatedAsync(theirs), "a delete reads the host allocation to choose a merge's direction");
         await CheckAsync(ours);
     }
 
@@ -87,6 +88,10 @@ public sealed class Qcow2OverlayTests : IDisposable
             await OverlayImages.RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", format, "-b", backing, path], CancellationToken.None);
         return path;
     }
+
+    // What the host allocated for the file, in 512-byte blocks (stat's %b).
+    private static async Task<string> AllocatedAsync(string path) =>
+        (await OverlayImages.RunAsync("stat", ["-c", "%b", path], CancellationToken.None)).Trim();
 
     private static async Task CheckAsync(string path)
     {
