@@ -6,7 +6,7 @@ namespace Snapshot.Engine;
 
 /// <summary>
 /// A new qcow2 overlay written by this process, byte for byte what <c>qemu-img create -f qcow2 -F FORMAT -b BACKING</c>
-/// writes (QEMU 7.2's and 10.0's write the same; tests compare): on the way to an instant snapshot's point, qemu-img's process start and its
+/// writes (QEMU 7.2's, which tests compare with, and 10.0's are the same file): on the way to an instant snapshot's point, qemu-img's process start and its
 /// five fdatasyncs were the longest wait. The layout (QEMU's docs/interop/qcow2.txt): version 3, 64 KiB clusters,
 /// 16-bit refcounts; cluster 0 holds the header, its extensions and the backing file's name, cluster 1 the refcount
 /// table, cluster 2 its one refcount block, clusters 3 on the empty L1 table, which ends the file.
@@ -41,18 +41,28 @@ internal static class Qcow2Overlay
     /// </summary>
     public static long? VirtualSize(string backing, string backingFormat)
     {
-        var info = new FileInfo(backing);
-        if (!info.Exists)
+        if (backingFormat is not ("raw" or "qcow2") || !File.Exists(backing))
             return null;
+        // Opened, so that a symbolic link is followed to the image (FileInfo.Length is the link's own length); one that
+        // cannot be opened (a dangling link, no permission) is qemu-img's to report.
+        SafeFileHandle file;
+        try
+        {
+            file = File.OpenHandle(backing, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        using var opened = file;
         long size;
         if (backingFormat == "raw")
-            size = info.Length;
-        else if (backingFormat == "qcow2")
+            size = RandomAccess.GetLength(file);
+        else
         {
             Span<byte> header = stackalloc byte[80];
-            using (var file = File.OpenHandle(backing, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-                if (RandomAccess.Read(file, header, 0) < header.Length || BinaryPrimitives.ReadUInt32BigEndian(header) != Magic)
-                    return null;
+            if (RandomAccess.Read(file, header, 0) < header.Length || BinaryPrimitives.ReadUInt32BigEndian(header) != Magic)
+                return null;
             // An encrypted image (whose overlay must be encrypted too) or one with a feature this does not read (an
             // external data file, ...) is qemu-img's: it opens the image, and refuses what it cannot.
             var version = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
@@ -61,8 +71,6 @@ internal static class Qcow2Overlay
                 return null;
             size = BinaryPrimitives.ReadInt64BigEndian(header[24..]);
         }
-        else
-            return null;
         return size is >= 0 and < long.MaxValue - 511 ? (size + 511) & ~511L : null;
     }
 
